@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vetting.gated_models",
     "vetting.applications",
     "vetting.clearances",
+    "vetting.screening",
     "vetting.demo",
 ]
 
@@ -201,3 +202,14 @@ LOGGING = {
 
 # --- Domain settings -------------------------------------------------------
 REVIEW_DEADLINE_BUSINESS_DAYS = env_int("REVIEW_DEADLINE_BUSINESS_DAYS", 5)
+
+# --- Screening and domain verification (vetting.screening) -------------------
+# Score (0-100) from which a name similarity becomes a hit for a person to look at.
+SCREENING_THRESHOLD = float(env_str("SCREENING_THRESHOLD", "88"))
+# "host:port" of the DNS server that answers domain challenges; empty = system resolver.
+VETTING_DNS_NAMESERVER = env_str("VETTING_DNS_NAMESERVER")
+DOMAIN_CHALLENGE_VALID_DAYS = env_int("DOMAIN_CHALLENGE_VALID_DAYS", 7)
+CELERY_BEAT_SCHEDULE["screening-recheck-domains"] = {
+    "task": "vetting.screening.tasks.recheck_verified_domains",
+    "schedule": 24 * 60 * 60,
+}

@@ -1,0 +1,16 @@
+"""Screening and verification (issue 6).
+
+Restricted-party list import, the matching engine (``matching/``, no Django in
+its core), screening of applications and re-screening of cleared
+organizations, the deny list, foreign-national rules and the sector/identity
+checklist with DNS domain-ownership challenges.
+
+Functions other apps use:
+- ``vetting.screening.selectors.organization_is_denied(organization) -> bool``,
+  ``denied_organization_ids() -> set[int]`` (clearance reason ``denied_party``);
+- ``vetting.screening.checks.export_control_blockers(application) -> list[str]``
+  (the export-control step cannot pass while this is non-empty);
+- ``vetting.screening.checks.export_control_summary(application) -> dict`` and
+  ``vetting.screening.checks.sector_checklist(application) -> list[dict]`` for the
+  application's admin change page.
+"""
