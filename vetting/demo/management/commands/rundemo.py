@@ -1,0 +1,31 @@
+"""One command for a newcomer: migrate, seed the demo, then run the web server, a
+Celery worker and Celery beat side by side (honcho supervises them; Ctrl-C stops all)."""
+
+import shlex
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from honcho.manager import Manager
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed demo data and run web server + Celery worker + beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-seed", action="store_true", help="Skip seed_demo.")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=1)
+        if not options["no_seed"]:
+            call_command("seed_demo")
+        python = shlex.quote(sys.executable)
+        manager = Manager()
+        manager.add_process(
+            "web", f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload")
+        manager.add_process(
+            "worker", f"{python} -m celery -A vetting worker --loglevel INFO --concurrency 2")
+        manager.add_process("beat", f"{python} -m celery -A vetting beat --loglevel INFO")
+        manager.loop()
+        sys.exit(manager.returncode)
