@@ -16,8 +16,13 @@ class DeniedParty(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The organization record, when the denied party is one of ours.")
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organization record, when the denied party is one of ours.",
+    )
     legal_name = models.CharField(max_length=300, blank=True)
     uei = models.CharField("UEI", max_length=12, blank=True, db_index=True)
     ein = models.CharField("EIN", max_length=10, blank=True, db_index=True)
@@ -25,8 +30,13 @@ class DeniedParty(models.Model):
     email_domain = models.CharField(max_length=253, blank=True, db_index=True)
     reason = models.TextField()
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="Empty when the system added it.")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system added it.",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,12 +45,19 @@ class DeniedParty(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(kind="email_domain") & ~models.Q(email_domain=""))
-                | (models.Q(kind="organization") & (
-                    models.Q(organization__isnull=False) | ~models.Q(legal_name="")
-                    | ~models.Q(uei="") | ~models.Q(ein="") | ~models.Q(cage=""))),
+                | (
+                    models.Q(kind="organization")
+                    & (
+                        models.Q(organization__isnull=False)
+                        | ~models.Q(legal_name="")
+                        | ~models.Q(uei="")
+                        | ~models.Q(ein="")
+                        | ~models.Q(cage="")
+                    )
+                ),
                 name="denied_party_identifies_someone",
                 violation_error_message="Name the organization (record, name or an "
-                                        "identifier) or the email domain.",
+                "identifier) or the email domain.",
             ),
         ]
 
@@ -63,8 +80,8 @@ class ListVersion(models.Model):
     rows = models.PositiveIntegerField()
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -75,11 +92,13 @@ class ListVersion(models.Model):
 
 class ListEntry(models.Model):
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entries")
-    list_code = models.CharField(max_length=10, db_index=True,
-                                 help_text="EL, DPL, SDN, ... (the code in the source).")
+    list_code = models.CharField(
+        max_length=10, db_index=True, help_text="EL, DPL, SDN, ... (the code in the source)."
+    )
     source_name = models.CharField(max_length=200, blank=True)
-    record_id = models.CharField(max_length=100, blank=True,
-                                 help_text="_id or entity number in the source file.")
+    record_id = models.CharField(
+        max_length=100, blank=True, help_text="_id or entity number in the source file."
+    )
     entry_type = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=500)
     aliases = models.JSONField(default=list)
@@ -100,14 +119,23 @@ class ScreeningRun(models.Model):
         SUBMISSION = "submission", "Application submitted"
         RESCREEN = "rescreen", "New list version"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="screening_runs")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="screening_runs"
+    )
     application = models.ForeignKey(
-        "applications.Application", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="screening_runs")
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="screening_runs",
+    )
     clearance = models.ForeignKey(
-        "clearances.Clearance", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="screening_runs")
+        "clearances.Clearance",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="screening_runs",
+    )
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     versions = models.ManyToManyField(ListVersion, related_name="runs", blank=True)
     threshold = models.FloatField()
@@ -137,18 +165,23 @@ class ScreeningHit(models.Model):
     subject_kind = models.CharField(max_length=20, choices=Subject.choices)
     subject_name = models.CharField(max_length=300)
     declaration = models.ForeignKey(
-        "applications.PersonnelDeclaration", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+")
+        "applications.PersonnelDeclaration",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="hits")
     matched_name = models.CharField(max_length=500)
     score = models.FloatField()
     normalizations = models.JSONField(default=list)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     rationale = models.TextField(blank=True)
     adjudicated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     adjudicated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -161,12 +194,14 @@ class ScreeningHit(models.Model):
 class DomainChallenge(models.Model):
     """A DNS TXT challenge proving an organization controls its email domain."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="domain_challenges")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="domain_challenges"
+    )
     domain = models.CharField(max_length=253)
     token_hash = models.CharField(max_length=64, help_text="SHA-256 of the token.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)

@@ -10,9 +10,11 @@ from .models import DeniedParty
 
 def _organization_q(organization) -> Q:
     q = Q(organization_id=organization.pk)
-    for field, normalize in (("uei", identifiers.normalize_uei),
-                             ("ein", identifiers.normalize_ein),
-                             ("cage", identifiers.normalize_cage)):
+    for field, normalize in (
+        ("uei", identifiers.normalize_uei),
+        ("ein", identifiers.normalize_ein),
+        ("cage", identifiers.normalize_cage),
+    ):
         value = getattr(organization, field, "")
         if value:
             q |= Q(**{field: normalize(value)})
@@ -39,8 +41,9 @@ def denied_organization_ids() -> set[int]:
     sync). One query over organizations joined against the deny list's keys."""
     from vetting.organizations.models import Organization
 
-    rows = DeniedParty.objects.values_list("organization_id", "uei", "ein", "cage",
-                                           "legal_name", "email_domain")
+    rows = DeniedParty.objects.values_list(
+        "organization_id", "uei", "ein", "cage", "legal_name", "email_domain"
+    )
     ids, ueis, eins, cages, names, domains = set(), set(), set(), set(), set(), set()
     for org_id, uei, ein, cage, name, domain in rows:
         if org_id:
@@ -54,14 +57,23 @@ def denied_organization_ids() -> set[int]:
         bag.discard("")
     if not (ueis or eins or cages or names or domains):
         return ids
-    q = (Q(uei__in=ueis) | Q(ein__in=eins) | Q(cage__in=cages) | Q(domain__in=domains)
-         | Q(lower_name__in=names))
-    matched = (Organization.objects.annotate(lower_name=Lower("legal_name"))
-               .filter(q).values_list("pk", flat=True))
+    q = (
+        Q(uei__in=ueis)
+        | Q(ein__in=eins)
+        | Q(cage__in=cages)
+        | Q(domain__in=domains)
+        | Q(lower_name__in=names)
+    )
+    matched = (
+        Organization.objects.annotate(lower_name=Lower("legal_name"))
+        .filter(q)
+        .values_list("pk", flat=True)
+    )
     return ids | set(matched)
 
 
 def email_domain_is_denied(email: str) -> bool:
     domain = email.rsplit("@", 1)[-1].strip().lower()
-    return DeniedParty.objects.filter(kind=DeniedParty.Kind.EMAIL_DOMAIN,
-                                      email_domain__iexact=domain).exists()
+    return DeniedParty.objects.filter(
+        kind=DeniedParty.Kind.EMAIL_DOMAIN, email_domain__iexact=domain
+    ).exists()

@@ -6,127 +6,365 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('clearances', '0001_initial'),
-        ('organizations', '0002_load_sectors'),
+        ("applications", "0001_initial"),
+        ("clearances", "0001_initial"),
+        ("organizations", "0002_load_sectors"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DomainChallenge',
+            name="DomainChallenge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=253)),
-                ('token_hash', models.CharField(help_text='SHA-256 of the token.', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_result', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domain_challenges', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=253)),
+                ("token_hash", models.CharField(help_text="SHA-256 of the token.", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_result", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domain_challenges",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ListVersion',
+            name="ListVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('csl', 'Consolidated Screening List (CSV)'), ('sdn', 'Treasury SDN (sdn.csv)')], max_length=10)),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('checksum', models.CharField(help_text='SHA-256 of the file.', max_length=64, unique=True)),
-                ('rows', models.PositiveIntegerField()),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("csl", "Consolidated Screening List (CSV)"),
+                            ("sdn", "Treasury SDN (sdn.csv)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                (
+                    "checksum",
+                    models.CharField(help_text="SHA-256 of the file.", max_length=64, unique=True),
+                ),
+                ("rows", models.PositiveIntegerField()),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-imported_at', '-id'],
+                "ordering": ["-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ListEntry',
+            name="ListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_code', models.CharField(db_index=True, help_text='EL, DPL, SDN, ... (the code in the source).', max_length=10)),
-                ('source_name', models.CharField(blank=True, max_length=200)),
-                ('record_id', models.CharField(blank=True, help_text='_id or entity number in the source file.', max_length=100)),
-                ('entry_type', models.CharField(blank=True, max_length=20)),
-                ('name', models.CharField(max_length=500)),
-                ('aliases', models.JSONField(default=list)),
-                ('programs', models.JSONField(default=list)),
-                ('countries', models.JSONField(default=list)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='screening.listversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "list_code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="EL, DPL, SDN, ... (the code in the source).",
+                        max_length=10,
+                    ),
+                ),
+                ("source_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "record_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="_id or entity number in the source file.",
+                        max_length=100,
+                    ),
+                ),
+                ("entry_type", models.CharField(blank=True, max_length=20)),
+                ("name", models.CharField(max_length=500)),
+                ("aliases", models.JSONField(default=list)),
+                ("programs", models.JSONField(default=list)),
+                ("countries", models.JSONField(default=list)),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="screening.listversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'list entries',
-                'ordering': ['version', 'id'],
+                "verbose_name_plural": "list entries",
+                "ordering": ["version", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ScreeningRun',
+            name="ScreeningRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('submission', 'Application submitted'), ('rescreen', 'New list version')], max_length=20)),
-                ('threshold', models.FloatField()),
-                ('subjects', models.PositiveIntegerField(default=0)),
-                ('ran_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='screening_runs', to='applications.application')),
-                ('clearance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='screening_runs', to='clearances.clearance')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screening_runs', to='organizations.organization')),
-                ('versions', models.ManyToManyField(blank=True, related_name='runs', to='screening.listversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("submission", "Application submitted"),
+                            ("rescreen", "New list version"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("threshold", models.FloatField()),
+                ("subjects", models.PositiveIntegerField(default=0)),
+                ("ran_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_runs",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "clearance",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_runs",
+                        to="clearances.clearance",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screening_runs",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "versions",
+                    models.ManyToManyField(
+                        blank=True, related_name="runs", to="screening.listversion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-ran_at', '-id'],
+                "ordering": ["-ran_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ScreeningHit',
+            name="ScreeningHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_kind', models.CharField(choices=[('organization', 'Organization'), ('person', 'Declared person')], max_length=20)),
-                ('subject_name', models.CharField(max_length=300)),
-                ('matched_name', models.CharField(max_length=500)),
-                ('score', models.FloatField()),
-                ('normalizations', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting adjudication'), ('false_positive', 'False positive'), ('true_match', 'True match')], db_index=True, default='pending', max_length=20)),
-                ('rationale', models.TextField(blank=True)),
-                ('adjudicated_at', models.DateTimeField(blank=True, null=True)),
-                ('adjudicated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('declaration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='applications.personneldeclaration')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hits', to='screening.listentry')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hits', to='screening.screeningrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[("organization", "Organization"), ("person", "Declared person")],
+                        max_length=20,
+                    ),
+                ),
+                ("subject_name", models.CharField(max_length=300)),
+                ("matched_name", models.CharField(max_length=500)),
+                ("score", models.FloatField()),
+                ("normalizations", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting adjudication"),
+                            ("false_positive", "False positive"),
+                            ("true_match", "True match"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("adjudicated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "adjudicated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="applications.personneldeclaration",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hits",
+                        to="screening.listentry",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hits",
+                        to="screening.screeningrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'id'],
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DeniedParty',
+            name="DeniedParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('organization', 'Organization'), ('email_domain', 'Email domain')], max_length=20)),
-                ('legal_name', models.CharField(blank=True, max_length=300)),
-                ('uei', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='UEI')),
-                ('ein', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='EIN')),
-                ('cage', models.CharField(blank=True, db_index=True, max_length=5, verbose_name='CAGE code')),
-                ('email_domain', models.CharField(blank=True, db_index=True, max_length=253)),
-                ('reason', models.TextField()),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, help_text='Empty when the system added it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, help_text='The organization record, when the denied party is one of ours.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("organization", "Organization"),
+                            ("email_domain", "Email domain"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("legal_name", models.CharField(blank=True, max_length=300)),
+                (
+                    "uei",
+                    models.CharField(blank=True, db_index=True, max_length=12, verbose_name="UEI"),
+                ),
+                (
+                    "ein",
+                    models.CharField(blank=True, db_index=True, max_length=10, verbose_name="EIN"),
+                ),
+                (
+                    "cage",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=5, verbose_name="CAGE code"
+                    ),
+                ),
+                ("email_domain", models.CharField(blank=True, db_index=True, max_length=253)),
+                ("reason", models.TextField()),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the system added it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organization record, when the denied party is one of ours.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'denied parties',
-                'ordering': ['-added_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'email_domain'), models.Q(('email_domain', ''), _negated=True)), models.Q(('kind', 'organization'), models.Q(('organization__isnull', False), models.Q(('legal_name', ''), _negated=True), models.Q(('uei', ''), _negated=True), models.Q(('ein', ''), _negated=True), models.Q(('cage', ''), _negated=True), _connector='OR')), _connector='OR'), name='denied_party_identifies_someone', violation_error_message='Name the organization (record, name or an identifier) or the email domain.')],
+                "verbose_name_plural": "denied parties",
+                "ordering": ["-added_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "email_domain"),
+                                models.Q(("email_domain", ""), _negated=True),
+                            ),
+                            models.Q(
+                                ("kind", "organization"),
+                                models.Q(
+                                    ("organization__isnull", False),
+                                    models.Q(("legal_name", ""), _negated=True),
+                                    models.Q(("uei", ""), _negated=True),
+                                    models.Q(("ein", ""), _negated=True),
+                                    models.Q(("cage", ""), _negated=True),
+                                    _connector="OR",
+                                ),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="denied_party_identifies_someone",
+                        violation_error_message="Name the organization (record, name or an identifier) or the email domain.",
+                    )
+                ],
             },
         ),
     ]

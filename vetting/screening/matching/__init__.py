@@ -1,0 +1,7 @@
+"""The name-matching engine: normalization, scoring and an index. No Django imports."""
+
+from .index import Hit, ListName, ScreeningIndex
+from .normalize import Name, normalize_name
+from .score import name_score
+
+__all__ = ["Hit", "ListName", "Name", "ScreeningIndex", "name_score", "normalize_name"]

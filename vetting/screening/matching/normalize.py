@@ -1,0 +1,159 @@
+"""Turning a written name into comparable tokens, recording what was done to it.
+
+No Django here: the engine is used by the benchmark and could be used elsewhere.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from anyascii import anyascii
+from confusable_homoglyphs import confusables
+
+from .vocab import CORPORATE, GENERATIONAL, PARTICLES, TITLES
+
+GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+# Digits that stand for letters in OCR output or deliberate evasion.
+DIGIT_LETTERS = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "6": "g"}
+)
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_SEPARATORS = re.compile(r"[^a-z0-9,]+")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A normalized name: ``tokens`` are scored, ``set_aside`` are not."""
+
+    original: str
+    tokens: tuple[str, ...]
+    set_aside: tuple[str, ...] = ()
+    applied: tuple[str, ...] = field(default=())
+
+    @property
+    def core(self) -> tuple[str, ...]:
+        """The tokens without particles (al-, bin, van ...), unless that leaves nothing."""
+        core = tuple(t for t in self.tokens if t not in PARTICLES)
+        return core or self.tokens
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.tokens)
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str | None:
+    found = confusables.is_confusable(char, preferred_aliases=["latin"])
+    for item in found or ():
+        for glyph in item["homoglyphs"]:
+            if glyph["n"].startswith("LATIN") and glyph["c"].isascii():
+                return glyph["c"]
+    return None
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() or "LATIN" in unicodedata.name(char, "")
+
+
+def _map_lookalikes(text: str, applied: list[str]) -> str:
+    """In a word that is mostly Latin, letters from other scripts that look like Latin
+    letters are an evasion (Cyrillic 'а' in 'Vlаdimir'): map them by appearance.
+    Words wholly in another script are transliterated later instead."""
+    words = []
+    for word in text.split(" "):
+        letters = [c for c in word if c.isalpha()]
+        foreign = [c for c in letters if not _is_latin(c)]
+        if foreign and len(foreign) < len(letters):
+            mapped = "".join((_latin_lookalike(c) or c) if not _is_latin(c) else c for c in word)
+            if mapped != word:
+                applied.append("lookalikes_mapped")
+            word = mapped
+        words.append(word)
+    return " ".join(words)
+
+
+def _clean(text: str, applied: list[str]) -> str:
+    stripped = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
+    if stripped != text:
+        applied.append("invisible_removed")
+    text = unicodedata.normalize("NFKC", stripped)
+    if text != stripped:
+        applied.append("nfkc")
+    text = _map_lookalikes(text, applied)
+    if any(c in GERMAN for c in text):
+        applied.append("german_expansion")
+        text = "".join(GERMAN.get(c, c) for c in text)
+    ascii_text = anyascii(text)
+    if ascii_text != text:
+        applied.append("diacritics_or_script_transliterated")
+    return ascii_text.casefold()
+
+
+def _reorder_comma(text: str, applied: list[str]) -> str:
+    """'SURNAME, Given' -> 'Given SURNAME' (but 'Acme, Inc.' and 'Smith, Jr.' stay)."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 2 or not parts[0]:
+        return text.replace(",", " ")
+    rest = " ".join(parts[1:]).split()
+    if not rest or all(_tail_word(w) for w in rest):
+        return text.replace(",", " ")
+    applied.append("surname_first_reordered")
+    return " ".join([*rest, parts[0]])
+
+
+def _tail_word(word: str) -> bool:
+    w = word.replace(".", "")
+    return w in GENERATIONAL or w in CORPORATE or w in TITLES
+
+
+def _join_letter_runs(tokens: list[str]) -> list[str]:
+    """'s a' -> 'sa', 'l l c' -> 'llc' when the run spells a corporate form."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j]) == 1:
+            j += 1
+        if j - i >= 2 and "".join(tokens[i:j]) in CORPORATE:
+            out.append("".join(tokens[i:j]))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def normalize_name(text: str) -> Name:
+    """Normalize ``text``; ``Name.applied`` lists the normalizations that changed it."""
+    applied: list[str] = []
+    cleaned = _clean(text or "", applied)
+    cleaned = _APOSTROPHES.sub("", cleaned)
+    cleaned = _reorder_comma(_SEPARATORS.sub(" ", cleaned), applied)
+    raw = cleaned.split()
+    tokens = [t.translate(DIGIT_LETTERS) if not t.isdigit() else t for t in raw]
+    if tokens != raw:
+        applied.append("digits_as_letters")
+    tokens = _join_letter_runs(tokens)
+    kept, set_aside = [], []
+    leading = True  # titles only count before the name starts ("Dr John", not "John Major")
+    for token in tokens:
+        if (
+            (leading and token in TITLES)
+            or token in CORPORATE
+            or (token in GENERATIONAL and len(kept) >= 2)
+        ):
+            set_aside.append(token)
+        else:
+            leading = False
+            kept.append(token)
+    if set_aside and kept:
+        applied.append("titles_suffixes_corporate_forms_set_aside")
+    else:
+        kept, set_aside = tokens, []
+    return Name(
+        original=text,
+        tokens=tuple(kept),
+        set_aside=tuple(set_aside),
+        applied=tuple(dict.fromkeys(applied)),
+    )
