@@ -3,31 +3,36 @@
 Extend these sets as data; nothing else in the engine names a word.
 """
 
-TITLES = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLES = _words(
     """
 mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father
 sheikh shaykh sheik haji hajji hadji mullah imam ayatollah gen general col colonel
 maj major capt captain lt lieutenant adm admiral sgt hon honorable excellency his her
-""".split()
+"""
 )
 
-GENERATIONAL = frozenset("jr jnr junior sr snr senior ii iii iv v".split())
+GENERATIONAL = _words("jr jnr junior sr snr senior ii iii iv v")
 
 # Corporate forms, written without dots or spaces ("s.a." -> "sa", "l.l.c." -> "llc").
-CORPORATE = frozenset(
+CORPORATE = _words(
     """
 inc incorporated corp corporation co company ltd limited llc llp lp plc pllc
 gmbh ag kg mbh sa sas sarl srl spa bv nv oy ab as asa aps pte pty bhd sdn
 ooo oao zao pao pjsc ojsc cjsc jsc tov kk gk sl slu cv sapi sab
-""".split()
+"""
 )
 
 # Name particles: kept for scoring, but a name is also scored without them.
-PARTICLES = frozenset(
+PARTICLES = _words(
     """
 al el ul bin ibn bint ben abu abd abdel abdul van von der den de del della di da du dos
 das la le st
-""".split()
+"""
 )
 
 # Particles written glued to the next word ("alhassan", "abdulrahman").
