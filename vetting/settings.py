@@ -35,7 +35,8 @@ DEMO_MODE = env_bool("VETTING_DEMO_MODE", not PRODUCTION)
 BASE_URL = env_str("VETTING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin runs on the console site (MFA-enforcing, dashboard on the index).
+    "vetting.console.apps.ConsoleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_fsm",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "vetting.console",
     "vetting.accounts",
     "vetting.audit",
     "vetting.notifications",
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -162,7 +162,9 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
-        indexes = [models.Index(fields=["application", "step"])]
+        indexes = [models.Index(fields=["application", "step"]),
+                   # the console's "recent decisions" panel
+                   models.Index(fields=["decided_at"], name="reviewdecision_decided_at")]
 
     def __str__(self) -> str:
         who = self.reviewer or "system"

@@ -1,0 +1,120 @@
+"""What the console's index shows. A fixed number of queries whatever the data size:
+each panel is one aggregate or one LIMITed, index-ordered query."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.utils import timezone
+
+from vetting.accounts.roles import Role, has_role
+from vetting.applications.models import REVIEW_STATE, Application, ReviewDecision, State
+from vetting.clearances.models import Clearance, ClearanceState
+from vetting.gated_models.models import STEP_ORDER, GatedModel, ReviewStep
+
+from .deadlines import deadline_cutoff
+
+STEP_ROLE = {
+    ReviewStep.EXPORT_CONTROL: Role.EXPORT_CONTROL_REVIEWER,
+    ReviewStep.SECTOR: Role.SECTOR_REVIEWER,
+    ReviewStep.GOVERNMENT: Role.GOVERNMENT_OFFICIAL,
+}
+PANEL_ROWS = 10
+EXPIRY_WINDOW_DAYS = 30
+
+
+def step_queues(now):
+    """Per review step (and information requested): waiting, oldest, past deadline."""
+    cutoff = deadline_cutoff(now)
+    states = [*REVIEW_STATE.values(), State.INFORMATION_REQUESTED]
+    rows = {
+        row["state"]: row
+        for row in (
+            Application.objects.filter(state__in=states)
+            .order_by()
+            .values("state")
+            .annotate(
+                waiting=Count("id"),
+                oldest=Min("state_changed_at"),
+                overdue=Count("id", filter=Q(state_changed_at__lt=cutoff)),
+            )
+        )
+    }
+    result = []
+    for state in states:
+        row = rows.get(state, {})
+        result.append(
+            {
+                "state": state,
+                "label": State(state).label,
+                "waiting": row.get("waiting", 0),
+                "oldest": row.get("oldest"),
+                "overdue": row.get("overdue", 0),
+            }
+        )
+    return result
+
+
+def my_queue(user):
+    """Applications waiting at a step this user may decide now: their role's step,
+    not their own organization's, not an application they decided another step of."""
+    condition = Q()
+    for step in STEP_ORDER:
+        if not has_role(user, STEP_ROLE[step]):
+            continue
+        decided_other = ReviewDecision.objects.filter(
+            application=OuterRef("pk"), reviewer=user
+        ).exclude(step=step)
+        condition |= Q(state=REVIEW_STATE[step]) & ~Q(Exists(decided_other))
+    if not condition:
+        return None
+    return list(
+        Application.objects.filter(condition)
+        .exclude(organization__memberships__user=user)
+        .select_related("organization", "gated_model")
+        .order_by("state_changed_at", "id")[:PANEL_ROWS]
+    )
+
+
+def recent_decisions():
+    return list(
+        ReviewDecision.objects.select_related("application__organization", "reviewer").order_by(
+            "-decided_at", "-id"
+        )[:PANEL_ROWS]
+    )
+
+
+def expiring_clearances(now):
+    return list(
+        Clearance.objects.filter(
+            state=ClearanceState.ACTIVE, expires_at__lte=now + timedelta(days=EXPIRY_WINDOW_DAYS)
+        )
+        .select_related("organization", "gated_model")
+        .order_by("expires_at")[:PANEL_ROWS]
+    )
+
+
+def gated_models():
+    return list(
+        GatedModel.objects.annotate(
+            active=Count("clearances", filter=Q(clearances__state=ClearanceState.ACTIVE)),
+            suspended_clearances=Count(
+                "clearances", filter=Q(clearances__state=ClearanceState.SUSPENDED)
+            ),
+        ).order_by("name")
+    )
+
+
+def dashboard_context(user) -> dict:
+    now = timezone.now()
+    return {
+        "dashboard": {
+            "deadline_days": settings.REVIEW_DEADLINE_BUSINESS_DAYS,
+            "steps": step_queues(now),
+            "my_queue": my_queue(user),
+            "recent_decisions": recent_decisions(),
+            "expiring": expiring_clearances(now),
+            "expiry_window": EXPIRY_WINDOW_DAYS,
+            "gated_models": gated_models(),
+        },
+    }

@@ -1,0 +1,114 @@
+"""Second-factor pages: enter a TOTP token, or enroll an authenticator app first."""
+
+import io
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vetting.accounts.mfa import base32_secret, otpauth_uri, pending_device
+
+from .site import _is_staff, safe_next
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label="Six-digit code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_otp_token(self):
+        token = self.cleaned_data["otp_token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError("The code is the six digits your app shows.")
+        return token
+
+
+def _guard(request, site):
+    """Where to send someone who should not be on a second-factor page, or None."""
+    if not _is_staff(request.user):
+        return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+    if request.user.is_verified():
+        return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
+    return None
+
+
+def _context(request, site, form, **extra):
+    return {**site.each_context(request), "form": form, "next": safe_next(request, ""), **extra}
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@never_cache
+@csrf_protect
+def verify(request, site):
+    """Second step of signing in: the token from the staff user's confirmed device."""
+    redirect = _guard(request, site)
+    if redirect:
+        return redirect
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = django_otp.match_token(request.user, form.cleaned_data["otp_token"])
+        if device is not None:
+            django_otp.login(request, device)
+            return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
+        form.add_error(
+            "otp_token", "That code is wrong or has expired; enter the code your app shows now."
+        )
+    return render(
+        request, "console/mfa_verify.html", _context(request, site, form, title="Enter your code")
+    )
+
+
+@never_cache
+@csrf_protect
+def enroll(request, site):
+    """First sign-in of a staff user without a device: show the secret and a QR
+    code, and confirm the device with one correct token."""
+    redirect = _guard(request, site)
+    if redirect:
+        return redirect
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return HttpResponseRedirect(reverse("admin:mfa_verify", current_app=site.name))
+    device = pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            django_otp.login(request, device)
+            return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
+        form.add_error(
+            "otp_token",
+            "That code does not match; check the secret in your "
+            "app and enter the code it shows now.",
+        )
+    uri = otpauth_uri(device)
+    return render(
+        request,
+        "console/mfa_enroll.html",
+        _context(
+            request,
+            site,
+            form,
+            title="Set up your authenticator app",
+            secret=base32_secret(device),
+            otpauth_uri=uri,
+            qr_svg=_qr_svg(uri),
+        ),
+    )

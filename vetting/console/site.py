@@ -1,0 +1,63 @@
+"""The admin site of the review console: MFA for every staff user, dashboard index.
+
+Every admin page needs an active staff user whose session was verified with a
+TOTP token (django-otp). A staff user who has signed in with a password but not
+yet with a token is sent to the token page, or to enrollment if they have no
+device yet. Applicants (non-staff) never get in: the password form refuses them.
+"""
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from vetting.accounts.mfa import has_confirmed_device
+
+
+def _is_staff(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class ConsoleAdminSite(admin.AdminSite):
+    site_header = "Vetting — review console"
+    site_title = "Vetting"
+    index_title = "Review console"
+    index_template = "console/index.html"
+
+    def has_permission(self, request):
+        user = request.user
+        return _is_staff(user) and user.is_verified()
+
+    def login(self, request, extra_context=None):
+        if _is_staff(request.user) and not request.user.is_verified():
+            return HttpResponseRedirect(self._second_factor_url(request))
+        return super().login(request, extra_context)
+
+    def _second_factor_url(self, request) -> str:
+        name = "mfa_verify" if has_confirmed_device(request.user) else "mfa_enroll"
+        url = reverse(f"admin:{name}", current_app=self.name)
+        target = safe_next(request, "")
+        return f"{url}?next={target}" if target else url
+
+    def get_urls(self):
+        from . import mfa_views
+
+        return [
+            path("mfa/verify/", mfa_views.verify, {"site": self}, name="mfa_verify"),
+            path("mfa/enroll/", mfa_views.enroll, {"site": self}, name="mfa_enroll"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        from .dashboard import dashboard_context
+
+        return super().index(request, {**dashboard_context(request.user), **(extra_context or {})})
