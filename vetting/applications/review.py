@@ -73,6 +73,16 @@ def _require_text(field: str, value: str, what: str) -> None:
         raise ValidationError({field: f"{what} is required."})
 
 
+def _require_no_export_control_blockers(application) -> None:
+    """Screening hits awaiting adjudication and foreign persons without a valid export
+    authorization keep the export-control step from passing (vetting.screening)."""
+    from vetting.screening.checks import export_control_blockers
+
+    blockers = export_control_blockers(application)
+    if blockers:
+        raise InvalidState("The export-control step cannot pass yet: " + "; ".join(blockers))
+
+
 @transaction.atomic
 def application_pass_step(*, actor, application_id: int, step: str,
                           rationale: str = "") -> Application:
@@ -83,6 +93,8 @@ def application_pass_step(*, actor, application_id: int, step: str,
     if ReviewStep(step) == ReviewStep.GOVERNMENT:
         raise InvalidState("The government step is decided by approving or denying.")
     application = _lock_at_step(actor=actor, application_id=application_id, step=step)
+    if ReviewStep(step) == ReviewStep.EXPORT_CONTROL:
+        _require_no_export_control_blockers(application)
     before = application.state
     decision = _decide(application, actor=actor, step=step, outcome=Outcome.PASSED,
                        rationale=rationale)

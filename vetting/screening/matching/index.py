@@ -19,7 +19,7 @@ MAX_CANDIDATES = 40
 
 @dataclass(frozen=True)
 class ListName:
-    """One name or alias of a list entry; ``record`` is whatever the caller needs back."""
+    """One name or alias of a list entry; ``record`` (hashable) identifies the entry."""
 
     record: object
     text: str
@@ -95,13 +95,13 @@ class ScreeningIndex:
         query = normalize_name(text)
         if not query.tokens:
             return []
-        best: dict[int, Hit] = {}
+        best: dict[object, Hit] = {}
         for position in self.candidates(query):
             item, listed = self._names[position]
             score = name_score(query, listed)
             if score < threshold:
                 continue
-            key = id(item.record)
+            key = item.record
             if key not in best or score > best[key].score:
                 applied = tuple(dict.fromkeys(query.applied + listed.applied))
                 best[key] = Hit(
