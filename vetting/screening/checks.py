@@ -22,8 +22,10 @@ def foreign_persons_without_authorization(application) -> list:
         if not person.is_foreign_person:
             continue
         kind = person.export_authorization_type
-        expired = (person.export_authorization_expires is None
-                   or person.export_authorization_expires < today)
+        expired = (
+            person.export_authorization_expires is None
+            or person.export_authorization_expires < today
+        )
         if not kind or kind == "none" or expired:
             lacking.append(person)
     return lacking
@@ -57,8 +59,9 @@ def export_control_blockers(application) -> list[str]:
     if run and run.hits.filter(status=ScreeningHit.Status.TRUE_MATCH).exists():
         blockers.append("a screening hit was confirmed as a true match")
     for person in foreign_persons_without_authorization(application):
-        blockers.append(f"{person.legal_name} is a foreign person without a valid "
-                        "export authorization")
+        blockers.append(
+            f"{person.legal_name} is a foreign person without a valid export authorization"
+        )
     if denial_of(application.organization) is not None:
         blockers.append("the organization is on the deny list")
     return blockers
@@ -66,20 +69,28 @@ def export_control_blockers(application) -> list[str]:
 
 def _identifier_checks(organization) -> list[dict]:
     checks = []
-    for field, label, validate in (("uei", "UEI", identifiers.validate_uei),
-                                   ("ein", "EIN", identifiers.validate_ein),
-                                   ("cage", "CAGE code", identifiers.validate_cage)):
+    for field, label, validate in (
+        ("uei", "UEI", identifiers.validate_uei),
+        ("ein", "EIN", identifiers.validate_ein),
+        ("cage", "CAGE code", identifiers.validate_cage),
+    ):
         value = getattr(organization, field)
         if not value:
-            checks.append({"check": f"{label} well-formed", "status": "unknown",
-                           "detail": "Not given."})
+            checks.append(
+                {"check": f"{label} well-formed", "status": "unknown", "detail": "Not given."}
+            )
             continue
         try:
             validate(value)
             checks.append({"check": f"{label} well-formed", "status": "pass", "detail": value})
         except ValidationError as exc:
-            checks.append({"check": f"{label} well-formed", "status": "fail",
-                           "detail": " ".join(exc.messages)})
+            checks.append(
+                {
+                    "check": f"{label} well-formed",
+                    "status": "fail",
+                    "detail": " ".join(exc.messages),
+                }
+            )
     return checks
 
 
@@ -87,13 +98,22 @@ def _evidence_check(application) -> dict:
     from django.apps import apps
 
     if not apps.is_installed("vetting.evidence"):
-        return {"check": "Evidence present", "status": "unknown",
-                "detail": "Evidence uploads are not available."}
-    related = [r for r in application._meta.related_objects
-               if r.related_model._meta.app_label == "evidence"]
+        return {
+            "check": "Evidence present",
+            "status": "unknown",
+            "detail": "Evidence uploads are not available.",
+        }
+    related = [
+        r
+        for r in application._meta.related_objects
+        if r.related_model._meta.app_label == "evidence"
+    ]
     count = sum(getattr(application, r.get_accessor_name()).count() for r in related)
-    return {"check": "Evidence present", "status": "pass" if count else "fail",
-            "detail": f"{count} file(s)."}
+    return {
+        "check": "Evidence present",
+        "status": "pass" if count else "fail",
+        "detail": f"{count} file(s).",
+    }
 
 
 def sector_checklist(application) -> list[dict]:
@@ -104,16 +124,31 @@ def sector_checklist(application) -> list[dict]:
     rows = _identifier_checks(organization)
     sector, model = application.sector, application.gated_model
     admitted = sector is not None and model.admitted_sectors.filter(pk=sector.pk).exists()
-    rows.append({"check": "Sector admitted by the model", "status": "pass" if admitted else "fail",
-                 "detail": f"{sector or 'No sector'} / {model.name}"})
+    rows.append(
+        {
+            "check": "Sector admitted by the model",
+            "status": "pass" if admitted else "fail",
+            "detail": f"{sector or 'No sector'} / {model.name}",
+        }
+    )
     rows.append(_evidence_check(application))
     verified, detail = domain_status(organization)
-    rows.append({"check": "Domain ownership verified", "status": "pass" if verified else "fail",
-                 "detail": detail})
-    emails = verified_emails(organization, application.personnel.values_list(
-        "work_email", flat=True))
+    rows.append(
+        {
+            "check": "Domain ownership verified",
+            "status": "pass" if verified else "fail",
+            "detail": detail,
+        }
+    )
+    emails = verified_emails(
+        organization, application.personnel.values_list("work_email", flat=True)
+    )
     on_domain = sum(emails.values())
-    rows.append({"check": "Declared people's email on the verified domain",
-                 "status": "pass" if emails and on_domain == len(emails) else "fail",
-                 "detail": f"{on_domain} of {len(emails)}."})
+    rows.append(
+        {
+            "check": "Declared people's email on the verified domain",
+            "status": "pass" if emails and on_domain == len(emails) else "fail",
+            "detail": f"{on_domain} of {len(emails)}.",
+        }
+    )
     return rows

@@ -63,11 +63,18 @@ def domain_challenge_issue(*, actor, organization_id: int) -> tuple[DomainChalle
         raise NotPermitted("Only a member of the organization may verify its domain.")
     token = secrets.token_urlsafe(32)
     challenge = DomainChallenge.objects.create(
-        organization=organization, domain=organization.domain, token_hash=_hash(token),
+        organization=organization,
+        domain=organization.domain,
+        token_hash=_hash(token),
         created_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.DOMAIN_CHALLENGE_VALID_DAYS))
-    audit_record(actor=actor, action="screening.domain_challenge_issued", obj=challenge,
-                 data={"domain": challenge.domain})
+        expires_at=timezone.now() + timedelta(days=settings.DOMAIN_CHALLENGE_VALID_DAYS),
+    )
+    audit_record(
+        actor=actor,
+        action="screening.domain_challenge_issued",
+        obj=challenge,
+        data={"domain": challenge.domain},
+    )
     return challenge, token
 
 
@@ -80,8 +87,10 @@ def domain_challenge_check(*, challenge_id: int, actor=None) -> DomainChallenge:
     now = timezone.now()
     was_verified = challenge.verified_at is not None
     expected = challenge.token_hash
-    found = any(secrets.compare_digest(_hash(v), expected)
-                for v in txt_values(challenge_name(challenge.domain)))
+    found = any(
+        secrets.compare_digest(_hash(v), expected)
+        for v in txt_values(challenge_name(challenge.domain))
+    )
     if not was_verified and challenge.expires_at <= now:
         result, verified = "The challenge expired; issue a new one.", False
     elif found:
@@ -92,16 +101,21 @@ def domain_challenge_check(*, challenge_id: int, actor=None) -> DomainChallenge:
     challenge.last_checked_at, challenge.last_result = now, result
     challenge.save(update_fields=["verified_at", "last_checked_at", "last_result"])
     if verified != was_verified:
-        audit_record(actor=actor, action="screening.domain_verified" if verified
-                     else "screening.domain_unverified", obj=challenge,
-                     data={"domain": challenge.domain, "result": result})
+        audit_record(
+            actor=actor,
+            action="screening.domain_verified" if verified else "screening.domain_unverified",
+            obj=challenge,
+            data={"domain": challenge.domain, "result": result},
+        )
     return challenge
 
 
 def domain_status(organization) -> tuple[bool, str]:
-    challenge = (DomainChallenge.objects.filter(organization=organization,
-                                                domain=organization.domain)
-                 .order_by("-verified_at", "-created_at").first())
+    challenge = (
+        DomainChallenge.objects.filter(organization=organization, domain=organization.domain)
+        .order_by("-verified_at", "-created_at")
+        .first()
+    )
     if challenge is None:
         return False, f"No challenge issued for {organization.domain}."
     if challenge.verified_at:
@@ -117,8 +131,9 @@ def verified_emails(organization, emails) -> dict[str, bool]:
 
 
 def recheck_verified_domains() -> int:
-    ids = list(DomainChallenge.objects.filter(verified_at__isnull=False)
-               .values_list("pk", flat=True))
+    ids = list(
+        DomainChallenge.objects.filter(verified_at__isnull=False).values_list("pk", flat=True)
+    )
     for challenge_id in ids:
         domain_challenge_check(challenge_id=challenge_id)
     return len(ids)

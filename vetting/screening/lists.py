@@ -29,16 +29,33 @@ def list_import(*, actor, data: bytes, fmt: str, filename: str = "") -> tuple[Li
     if existing is not None:
         return existing, False
     parsed = PARSERS[fmt](data)
-    version = ListVersion.objects.create(source=fmt, filename=filename[:255], checksum=checksum,
-                                         rows=len(parsed), imported_by=actor)
+    version = ListVersion.objects.create(
+        source=fmt, filename=filename[:255], checksum=checksum, rows=len(parsed), imported_by=actor
+    )
     ListEntry.objects.bulk_create(
-        [ListEntry(version=version, list_code=p.list_code, source_name=p.source_name[:200],
-                   record_id=p.record_id[:100], entry_type=p.entry_type[:20], name=p.name[:500],
-                   aliases=p.aliases, programs=p.programs, countries=p.countries,
-                   source_url=p.source_url) for p in parsed],
-        batch_size=2000)
-    audit_record(actor=actor, action="screening.list_imported", obj=version,
-                 data={"source": fmt, "rows": len(parsed), "checksum": checksum})
+        [
+            ListEntry(
+                version=version,
+                list_code=p.list_code,
+                source_name=p.source_name[:200],
+                record_id=p.record_id[:100],
+                entry_type=p.entry_type[:20],
+                name=p.name[:500],
+                aliases=p.aliases,
+                programs=p.programs,
+                countries=p.countries,
+                source_url=p.source_url,
+            )
+            for p in parsed
+        ],
+        batch_size=2000,
+    )
+    audit_record(
+        actor=actor,
+        action="screening.list_imported",
+        obj=version,
+        data={"source": fmt, "rows": len(parsed), "checksum": checksum},
+    )
     from .tasks import rescreen_cleared_organizations
 
     transaction.on_commit(lambda: rescreen_cleared_organizations.delay(version.pk), robust=True)
@@ -62,8 +79,11 @@ def current_index() -> tuple[ScreeningIndex, list[ListVersion]]:
     if getattr(_cache, "key", None) != key:
         index = ScreeningIndex(threshold=settings.SCREENING_THRESHOLD)
         fields = ("pk", "name", "aliases")
-        for pk, name, aliases in ListEntry.objects.filter(version__in=versions).values_list(
-                *fields).iterator(chunk_size=5000):
+        for pk, name, aliases in (
+            ListEntry.objects.filter(version__in=versions)
+            .values_list(*fields)
+            .iterator(chunk_size=5000)
+        ):
             index.add(ListName(record=pk, text=name))
             for alias in aliases:
                 index.add(ListName(record=pk, text=alias, is_alias=True))

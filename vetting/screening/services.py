@@ -32,10 +32,18 @@ def _screen(run: ScreeningRun, subjects) -> list[ScreeningHit]:
     hits = []
     for kind, name, declaration in subjects:
         for hit in index.search(name, threshold=run.threshold):
-            hits.append(ScreeningHit(
-                run=run, subject_kind=kind, subject_name=name[:300], declaration=declaration,
-                entry_id=hit.record, matched_name=hit.matched_name[:500], score=hit.score,
-                normalizations=list(hit.normalizations)))
+            hits.append(
+                ScreeningHit(
+                    run=run,
+                    subject_kind=kind,
+                    subject_name=name[:300],
+                    declaration=declaration,
+                    entry_id=hit.record,
+                    matched_name=hit.matched_name[:500],
+                    score=hit.score,
+                    normalizations=list(hit.normalizations),
+                )
+            )
     ScreeningHit.objects.bulk_create(hits)
     run.subjects = len(subjects)
     run.save(update_fields=["subjects"])
@@ -68,12 +76,18 @@ def application_screen(*, application_id: int) -> ScreeningRun | None:
     if done is not None:
         return done
     run = ScreeningRun.objects.create(
-        organization=organization, application=application,
-        trigger=ScreeningRun.Trigger.SUBMISSION, threshold=settings.SCREENING_THRESHOLD)
+        organization=organization,
+        application=application,
+        trigger=ScreeningRun.Trigger.SUBMISSION,
+        threshold=settings.SCREENING_THRESHOLD,
+    )
     hits = _screen(run, list(_subjects(organization, application.personnel.all())))
-    audit_record(actor=None, action="screening.application_screened", obj=application,
-                 data={"run_id": run.pk, "hits": len(hits),
-                       "versions": [v.pk for v in run.versions.all()]})
+    audit_record(
+        actor=None,
+        action="screening.application_screened",
+        obj=application,
+        data={"run_id": run.pk, "hits": len(hits), "versions": [v.pk for v in run.versions.all()]},
+    )
     return run
 
 
@@ -93,25 +107,48 @@ def reject_denied_party(application, denial: DeniedParty) -> None:
         run_transition(application, "start_review", State.EXPORT_CONTROL_REVIEW)
     step = application.current_step or ReviewStep.EXPORT_CONTROL
     ReviewDecision.objects.create(
-        application=application, step=step, reviewer=None,
-        outcome=ReviewDecision.Outcome.REJECTED, decided_at=timezone.now(),
-        rationale=f"The organization is on the deny list: {denial.reason}")
+        application=application,
+        step=step,
+        reviewer=None,
+        outcome=ReviewDecision.Outcome.REJECTED,
+        decided_at=timezone.now(),
+        rationale=f"The organization is on the deny list: {denial.reason}",
+    )
     run_transition(application, "reject")
     save_state(application)
-    event = audit_record(actor=None, action="application.rejected_denied_party",
-                         obj=application, before=before, after=application.state,
-                         data={"denied_party_id": denial.pk})
-    notify_applicant(application, "application_rejected", event,
-                     reason="The organization is not eligible for access.")
+    event = audit_record(
+        actor=None,
+        action="application.rejected_denied_party",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"denied_party_id": denial.pk},
+    )
+    notify_applicant(
+        application,
+        "application_rejected",
+        event,
+        reason="The organization is not eligible for access.",
+    )
 
 
 def _deny_organization(*, actor, organization, reason: str) -> DeniedParty:
     party = DeniedParty.objects.create(
-        kind=DeniedParty.Kind.ORGANIZATION, organization=organization,
-        legal_name=organization.legal_name, uei=organization.uei, ein=organization.ein,
-        cage=organization.cage, reason=reason, added_by=actor)
-    audit_record(actor=actor, action="screening.denied_party_added", obj=party,
-                 data={"organization_id": organization.pk, "reason": reason})
+        kind=DeniedParty.Kind.ORGANIZATION,
+        organization=organization,
+        legal_name=organization.legal_name,
+        uei=organization.uei,
+        ein=organization.ein,
+        cage=organization.cage,
+        reason=reason,
+        added_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="screening.denied_party_added",
+        obj=party,
+        data={"organization_id": organization.pk, "reason": reason},
+    )
     _apply_denial(organization)
     return party
 
@@ -122,37 +159,54 @@ def _apply_denial(organization) -> None:
     from vetting.clearances.services import clearance_suspend
 
     for clearance_id in Clearance.objects.filter(
-            organization=organization, state=ClearanceState.ACTIVE).values_list("pk", flat=True):
-        clearance_suspend(actor=None, clearance_id=clearance_id, reason=DENIED_PARTY,
-                          applicant_reason="The organization is not eligible for access.")
+        organization=organization, state=ClearanceState.ACTIVE
+    ).values_list("pk", flat=True):
+        clearance_suspend(
+            actor=None,
+            clearance_id=clearance_id,
+            reason=DENIED_PARTY,
+            applicant_reason="The organization is not eligible for access.",
+        )
     denial = denial_of(organization)
     for app_id in organization.applications.filter(
-            state__in=[State.EXPORT_CONTROL_REVIEW, State.SECTOR_REVIEW]).values_list(
-            "pk", flat=True):
+        state__in=[State.EXPORT_CONTROL_REVIEW, State.SECTOR_REVIEW]
+    ).values_list("pk", flat=True):
         reject_denied_party(lock(Application, app_id), denial)
 
 
 @transaction.atomic
-def denied_party_add(*, actor, reason: str, organization=None, email_domain: str = "",
-                     **identifiers) -> DeniedParty:
+def denied_party_add(
+    *, actor, reason: str, organization=None, email_domain: str = "", **identifiers
+) -> DeniedParty:
     """Put an organization or email domain on the deny list. Side effects: audit
     event; the organization's active clearances suspended (reason denied_party) and
     its applications in review rejected."""
-    if actor is not None and not (has_role(actor, Role.EXPORT_CONTROL_REVIEWER)
-                                  or has_role(actor, Role.CLEARANCE_OFFICER)):
-        raise NotPermitted("Only an export-control reviewer or a clearance officer may "
-                           "add to the deny list.")
+    if actor is not None and not (
+        has_role(actor, Role.EXPORT_CONTROL_REVIEWER) or has_role(actor, Role.CLEARANCE_OFFICER)
+    ):
+        raise NotPermitted(
+            "Only an export-control reviewer or a clearance officer may add to the deny list."
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why this party is denied."})
     if organization is not None:
         return _deny_organization(actor=actor, organization=organization, reason=reason)
     kind = DeniedParty.Kind.EMAIL_DOMAIN if email_domain else DeniedParty.Kind.ORGANIZATION
-    party = DeniedParty(kind=kind, email_domain=email_domain.strip().lower(), reason=reason,
-                        added_by=actor, **identifiers)
+    party = DeniedParty(
+        kind=kind,
+        email_domain=email_domain.strip().lower(),
+        reason=reason,
+        added_by=actor,
+        **identifiers,
+    )
     party.full_clean()
     party.save()
-    audit_record(actor=actor, action="screening.denied_party_added", obj=party,
-                 data={"kind": kind, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="screening.denied_party_added",
+        obj=party,
+        data={"kind": kind, "reason": reason},
+    )
     from vetting.organizations.models import Organization
 
     for organization in Organization.objects.all().iterator():
@@ -164,7 +218,8 @@ def denied_party_add(*, actor, reason: str, organization=None, email_domain: str
 def _adjudication_refusal(actor, hit) -> str | None:
     rescreen = hit.run.trigger == ScreeningRun.Trigger.RESCREEN
     allowed = has_role(actor, Role.EXPORT_CONTROL_REVIEWER) or (
-        rescreen and has_role(actor, Role.CLEARANCE_OFFICER))
+        rescreen and has_role(actor, Role.CLEARANCE_OFFICER)
+    )
     if not allowed:
         return "Only an export-control reviewer may adjudicate a screening hit."
     if is_member(actor, hit.run.organization_id):
@@ -173,8 +228,7 @@ def _adjudication_refusal(actor, hit) -> str | None:
 
 
 @transaction.atomic
-def screening_hit_adjudicate(*, actor, hit_id: int, status: str,
-                             rationale: str) -> ScreeningHit:
+def screening_hit_adjudicate(*, actor, hit_id: int, status: str, rationale: str) -> ScreeningHit:
     """Record a person's determination on a hit. A true match puts the organization
     on the deny list (suspending its clearances) and rejects the application.
     Side effects: audit event; for a true match, those of the rejection."""
@@ -187,14 +241,21 @@ def screening_hit_adjudicate(*, actor, hit_id: int, status: str,
     if refusal:
         raise NotPermitted(refusal)
     if hit.status != ScreeningHit.Status.PENDING:
-        raise AlreadyDecided(f"This hit was already adjudicated ({hit.get_status_display()}) "
-                             f"at {hit.adjudicated_at:%Y-%m-%d %H:%M:%S} UTC.")
+        raise AlreadyDecided(
+            f"This hit was already adjudicated ({hit.get_status_display()}) "
+            f"at {hit.adjudicated_at:%Y-%m-%d %H:%M:%S} UTC."
+        )
     hit.status, hit.rationale = status, rationale
     hit.adjudicated_by, hit.adjudicated_at = actor, timezone.now()
     hit.save(update_fields=["status", "rationale", "adjudicated_by", "adjudicated_at"])
-    audit_record(actor=actor, action="screening.hit_adjudicated", obj=hit,
-                 before=ScreeningHit.Status.PENDING, after=status,
-                 data={"rationale": rationale, "entry_id": hit.entry_id})
+    audit_record(
+        actor=actor,
+        action="screening.hit_adjudicated",
+        obj=hit,
+        before=ScreeningHit.Status.PENDING,
+        after=status,
+        data={"rationale": rationale, "entry_id": hit.entry_id},
+    )
     if status == ScreeningHit.Status.TRUE_MATCH:
         _confirmed_match(actor, hit)
     return hit
@@ -209,14 +270,21 @@ def _confirmed_match(actor, hit) -> None:
     if application is not None:
         application.refresh_from_db()
         if application.state == State.EXPORT_CONTROL_REVIEW:
-            application_reject(actor=actor, application_id=application.pk,
-                               step=ReviewStep.EXPORT_CONTROL, rationale=hit.rationale,
-                               message_to_applicant="The organization is not eligible.")
+            application_reject(
+                actor=actor,
+                application_id=application.pk,
+                step=ReviewStep.EXPORT_CONTROL,
+                rationale=hit.rationale,
+                message_to_applicant="The organization is not eligible.",
+            )
     organization = hit.run.organization
     if denial_of(organization) is None:
-        _deny_organization(actor=actor, organization=organization,
-                           reason=f"Confirmed restricted-party match: {hit.subject_name} = "
-                                  f"{hit.matched_name} ({hit.entry.list_code}).")
+        _deny_organization(
+            actor=actor,
+            organization=organization,
+            reason=f"Confirmed restricted-party match: {hit.subject_name} = "
+            f"{hit.matched_name} ({hit.entry.list_code}).",
+        )
 
 
 @transaction.atomic
@@ -235,24 +303,43 @@ def clearance_rescreen(*, clearance_id: int, version_id: int) -> ScreeningRun | 
     if clearance.screening_runs.filter(versions__pk=version_id).exists():
         return None
     run = ScreeningRun.objects.create(
-        organization=clearance.organization, clearance=clearance,
-        application=clearance.application, trigger=ScreeningRun.Trigger.RESCREEN,
-        threshold=settings.SCREENING_THRESHOLD)
+        organization=clearance.organization,
+        clearance=clearance,
+        application=clearance.application,
+        trigger=ScreeningRun.Trigger.RESCREEN,
+        threshold=settings.SCREENING_THRESHOLD,
+    )
     personnel = clearance.application.personnel.all()
     hits = _screen(run, list(_subjects(clearance.organization, personnel)))
-    cleared = set(ScreeningHit.objects.filter(
-        run__organization=clearance.organization,
-        status=ScreeningHit.Status.FALSE_POSITIVE).values_list("subject_name", "entry__record_id"))
+    cleared = set(
+        ScreeningHit.objects.filter(
+            run__organization=clearance.organization, status=ScreeningHit.Status.FALSE_POSITIVE
+        ).values_list("subject_name", "entry__record_id")
+    )
     new = [h for h in hits if (h.subject_name, h.entry.record_id) not in cleared]
-    event = audit_record(actor=None, action="screening.clearance_rescreened", obj=clearance,
-                         data={"run_id": run.pk, "hits": len(hits), "new_hits": len(new)})
+    event = audit_record(
+        actor=None,
+        action="screening.clearance_rescreened",
+        obj=clearance,
+        data={"run_id": run.pk, "hits": len(hits), "new_hits": len(new)},
+    )
     if new:
-        clearance_suspend(actor=None, clearance_id=clearance.pk, reason=SCREENING_HIT,
-                          applicant_reason="Access is paused while a routine check is reviewed.")
+        clearance_suspend(
+            actor=None,
+            clearance_id=clearance.pk,
+            reason=SCREENING_HIT,
+            applicant_reason="Access is paused while a routine check is reviewed.",
+        )
         notification_enqueue(
-            template_key="screening_hit", recipients=users_with_role(Role.CLEARANCE_OFFICER),
-            context={"clearance_id": clearance.pk, "serial": clearance.serial,
-                     "organization": clearance.organization.legal_name, "hits": len(new),
-                     "url_path": "/admin/screening/screeninghit/?status__exact=pending"},
-            event_key=f"audit{event.pk}")
+            template_key="screening_hit",
+            recipients=users_with_role(Role.CLEARANCE_OFFICER),
+            context={
+                "clearance_id": clearance.pk,
+                "serial": clearance.serial,
+                "organization": clearance.organization.legal_name,
+                "hits": len(new),
+                "url_path": "/admin/screening/screeninghit/?status__exact=pending",
+            },
+            event_key=f"audit{event.pk}",
+        )
     return run
