@@ -1,0 +1,60 @@
+import pytest
+
+from vetting.errors import NotPermitted
+from vetting.screening.checks import sector_checklist
+from vetting.screening.domains import (
+    challenge_name,
+    domain_challenge_check,
+    domain_challenge_issue,
+    recheck_verified_domains,
+)
+from vetting.screening.models import DomainChallenge
+
+
+def _row(rows, check):
+    return next(r for r in rows if r["check"] == check)
+
+
+def test_the_domain_challenge_passes_when_the_txt_record_holds_the_token(cast, loopback_dns):
+    challenge, token = domain_challenge_issue(actor=cast.applicant, organization_id=cast.org.pk)
+    assert len(token) >= 22 and token not in challenge.token_hash
+    loopback_dns.records[challenge_name(cast.org.domain)] = ["unrelated", token]
+    checked = domain_challenge_check(challenge_id=challenge.pk)
+    assert checked.verified_at is not None
+    app = cast.draft()
+    rows = sector_checklist(app)
+    assert _row(rows, "Domain ownership verified")["status"] == "pass"
+    assert _row(rows, "Declared people's email on the verified domain")["status"] == "pass"
+
+
+def test_the_domain_challenge_fails_without_the_record_or_with_a_wrong_token(cast, loopback_dns):
+    challenge, _ = domain_challenge_issue(actor=cast.applicant, organization_id=cast.org.pk)
+    assert domain_challenge_check(challenge_id=challenge.pk).verified_at is None
+    loopback_dns.records[challenge_name(cast.org.domain)] = ["not-the-token"]
+    checked = domain_challenge_check(challenge_id=challenge.pk)
+    assert checked.verified_at is None and "No matching TXT record" in checked.last_result
+    assert _row(sector_checklist(cast.draft()), "Domain ownership verified")["status"] == "fail"
+
+
+def test_the_periodic_recheck_unverifies_a_domain_whose_record_is_gone(cast, loopback_dns):
+    challenge, token = domain_challenge_issue(actor=cast.applicant, organization_id=cast.org.pk)
+    loopback_dns.records[challenge_name(cast.org.domain)] = [token]
+    domain_challenge_check(challenge_id=challenge.pk)
+    loopback_dns.records.clear()
+    assert recheck_verified_domains() == 1
+    assert DomainChallenge.objects.get(pk=challenge.pk).verified_at is None
+
+
+def test_only_a_member_may_issue_a_challenge(cast):
+    with pytest.raises(NotPermitted):
+        domain_challenge_issue(actor=cast.export, organization_id=cast.org.pk)
+
+
+def test_the_checklist_checks_identifiers_and_the_admitted_sector(cast):
+    cast.org.uei, cast.org.ein = "J7M9HPTGJ1S8", "00-1234567"
+    cast.org.save()
+    rows = sector_checklist(cast.draft())
+    assert _row(rows, "UEI well-formed")["status"] == "pass"
+    assert _row(rows, "EIN well-formed")["status"] == "fail"
+    assert _row(rows, "CAGE code well-formed")["status"] == "unknown"
+    assert _row(rows, "Sector admitted by the model")["status"] == "pass"
