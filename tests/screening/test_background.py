@@ -1,0 +1,72 @@
+"""Background behaviour through a real Celery worker (never eager mode)."""
+
+import time
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import transaction
+
+from tests.factories import Cast
+from vetting.applications import services
+from vetting.applications.models import Application, State
+from vetting.clearances.models import Clearance
+from vetting.notifications.models import Notification
+from vetting.screening.lists import list_import
+
+from .conftest import declare
+
+DATA = Path(__file__).parent / "data"
+# The worker needs committed rows; serialized rollback restores the sectors and
+# role groups that data migrations created, which a flush would lose.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def worker(transactional_db):
+    from vetting.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_submission_screens_in_the_background_then_starts_export_control_review(worker):
+    list_import(actor=None, data=(DATA / "csl.csv").read_bytes(), fmt="csl")
+    cast = Cast()
+    app = cast.draft()
+    declare(cast, app, "Reza Mohamad Karimi")
+    services.application_submit(actor=cast.applicant, application_id=app.pk)
+    assert _wait_for(
+        lambda: Application.objects.get(pk=app.pk).state == State.EXPORT_CONTROL_REVIEW
+    )
+    run = Application.objects.get(pk=app.pk).screening_runs.get()
+    assert run.hits.filter(subject_name="Reza Mohamad Karimi", status="pending").exists()
+
+
+def test_a_new_list_version_suspends_a_cleared_organization_that_now_matches(worker):
+    list_import(actor=None, data=(DATA / "csl.csv").read_bytes(), fmt="csl")
+    cast = Cast()
+    cast.org.legal_name = "Utility Grid Holdings Inc."
+    cast.org.save(update_fields=["legal_name"])
+    with transaction.atomic():  # the submit's start_review must not race walk_to
+        app = cast.walk_to(State.APPROVED)
+    clearance = Clearance.objects.get(application=app)
+    assert clearance.state == "active"
+    list_import(actor=None, data=(DATA / "csl_v2.csv").read_bytes(), fmt="csl")
+    assert _wait_for(lambda: Clearance.objects.get(pk=clearance.pk).state == "suspended")
+    clearance.refresh_from_db()
+    assert clearance.state_reason == "screening_hit" and clearance.state_changed_by is None
+    assert Notification.objects.filter(
+        template_key="screening_hit", recipient=cast.officer
+    ).exists()
+    hit = clearance.screening_runs.get().hits.get()
+    assert hit.matched_name == "Utility Grid Holdings"
