@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "vetting.applications",
     "vetting.clearances",
     "vetting.screening",
+    "vetting.api",
     "vetting.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers GET /api/v1/check before sessions, CSRF, auth and messages (the hot path).
+    "vetting.api.check.CheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,3 +221,10 @@ CELERY_BEAT_SCHEDULE["screening-recheck-domains"] = {
     "task": "vetting.screening.tasks.recheck_verified_domains",
     "schedule": 24 * 60 * 60,
 }
+
+# --- Gateway API (vetting.api) ------------------------------------------------
+# "kid:base64seed,kid2:seed2": the first signs certificates, all are published in
+# the JWKS. Required in production; development derives a key from SECRET_KEY.
+VETTING_SIGNING_KEYS = env_str("VETTING_SIGNING_KEYS")
+# Serve GET /api/v1/_bare (a constant JSON answer) for bench/check_load only.
+VETTING_BENCH_BARE = env_bool("VETTING_BENCH_BARE", False)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Vetting — review console"
@@ -8,5 +8,7 @@ admin.site.index_title = "Review console"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The gateway API (/api/v1/) and the certificate download under /apply/clearances/.
+    path("", include("vetting.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

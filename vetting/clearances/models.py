@@ -51,16 +51,30 @@ class Clearance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+")
     state_changed_at = models.DateTimeField()
+    # Position of this clearance's bit in the signed status list (GET /api/v1/status-list);
+    # set to the primary key on first save, so it is unique and never reused.
+    status_index = models.PositiveBigIntegerField(unique=True, null=True, blank=True,
+                                                  editable=False)
+    # Last time anything about the clearance changed, for the gateways' sync
+    # (GET /api/v1/clearances?changed_since=...). Services list it in update_fields.
+    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-issued_at"]
         indexes = [
             models.Index(fields=["organization", "gated_model", "state"]),
             models.Index(fields=["gated_model", "state"]),
+            models.Index(fields=["changed_at", "id"], name="clearance_changed_cursor"),
         ]
 
     def __str__(self) -> str:
         return f"{self.serial} {self.organization} / {self.gated_model} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.status_index is None:
+            self.status_index = self.pk
+            type(self).objects.filter(pk=self.pk).update(status_index=self.pk)
 
     @transition(field=state, source=ClearanceState.ACTIVE, target=ClearanceState.SUSPENDED)
     def suspend(self):

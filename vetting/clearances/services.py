@@ -94,7 +94,7 @@ def _change(clearance_id, *, actor, transition, action, template_key, reason="",
     clearance.state_changed_by = actor
     clearance.state_changed_at = timezone.now()
     clearance.save(update_fields=["state", "state_reason", "applicant_reason",
-                                  "state_changed_by", "state_changed_at"])
+                                  "state_changed_by", "state_changed_at", "changed_at"])
     event = audit_record(actor=actor, action=action, obj=clearance, before=before,
                          after=clearance.state, data={"reason": reason})
     _notify_org(clearance, template_key, event,

@@ -1,0 +1,129 @@
+"""Signed clearance certificates (JWT, EdDSA/Ed25519) and the signed status list.
+
+A certificate states what a clearance grants; whether it still holds is told by
+the status list: one bit per clearance at its ``status_index``, 1 = not valid now
+(suspended, revoked, expired, model suspended or restricted, organization denied),
+gzip-compressed and base64url-encoded, in the spirit of the W3C Bitstring Status
+List. Verifiers combine the two offline (see vetting/gateway_verifier.py).
+"""
+
+import base64
+import gzip
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from vetting.clearances.models import Clearance
+from vetting.clearances.selectors import evaluate
+from vetting.gated_models.models import GatedModel
+
+from . import freshness, signing
+
+CERTIFICATE_TYP = "vetting-clearance+jwt"
+STATUS_LIST_TYP = "statuslist+jwt"
+# 131,072 bits (16 KiB before compression), the W3C minimum, so one list hides
+# which clearance a verifier is looking up.
+MIN_STATUS_BITS = 131_072
+STATUS_LIST_LIFETIME = timedelta(hours=1)
+STATUS_LIST_RESIGN_AFTER = timedelta(minutes=10)
+
+
+def status_list_url() -> str:
+    return f"{settings.BASE_URL}/api/v1/status-list"
+
+
+def certificate_claims(clearance: Clearance) -> dict:
+    org = clearance.organization
+    return {
+        "iss": settings.BASE_URL,
+        "sub": f"organization:{org.pk}",
+        "jti": clearance.serial,
+        "iat": int(clearance.issued_at.timestamp()),
+        "nbf": int(clearance.issued_at.timestamp()),
+        "exp": int(clearance.expires_at.timestamp()),
+        "organization": {"id": org.pk, "legal_name": org.legal_name, "uei": org.uei or None},
+        "model": clearance.gated_model.slug,
+        "serial": clearance.serial,
+        "seats": clearance.seats,
+        "conditions": clearance.conditions,
+        "sector": clearance.sector.slug,
+        "status": {"idx": clearance.status_index, "uri": status_list_url()},
+    }
+
+
+def certificate_mint(clearance: Clearance) -> str:
+    """The clearance's certificate, signed with the current key. Deterministic in
+    the clearance's fields except for the key in use."""
+    return signing.sign(certificate_claims(clearance), typ=CERTIFICATE_TYP)
+
+
+def _bits() -> bytearray:
+    """Bit i (most significant bit first in each byte) set = clearance with
+    status_index i is not valid now."""
+    from vetting.screening.selectors import denied_organization_ids
+
+    models = {m.pk: m for m in GatedModel.objects.prefetch_related("restored_sectors")}
+    restored = {pk: [s.pk for s in m.restored_sectors.all()] for pk, m in models.items()}
+    denied = denied_organization_ids()
+    now = timezone.now()
+    rows = list(
+        Clearance.objects.exclude(status_index=None).only(
+            "state",
+            "issued_at",
+            "expires_at",
+            "sector_id",
+            "gated_model_id",
+            "organization_id",
+            "status_index",
+        )
+    )
+    size = max([MIN_STATUS_BITS, *[c.status_index + 1 for c in rows]])
+    bits = bytearray((size + 7) // 8)
+    for clearance in rows:
+        model = models[clearance.gated_model_id]
+        status = evaluate(
+            [clearance],
+            model_suspended=model.access_status == GatedModel.AccessStatus.SUSPENDED,
+            restored_sector_ids=restored[model.pk],
+            denied=clearance.organization_id in denied,
+            now=now,
+        )
+        if not status.cleared:
+            bits[clearance.status_index // 8] |= 0x80 >> (clearance.status_index % 8)
+    return bits
+
+
+def encode_bits(bits: bytes) -> str:
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
+
+
+def status_list_document() -> tuple[str, str]:
+    """(signed token, ETag). The bitstring is recomputed once per check generation
+    per process; the signed token is shared through the cache by content, so every
+    worker serves the same bytes and ETag, and re-signed (new iat/exp) after 10
+    minutes, so a verifier never holds an expired list while the service is up."""
+    memo = freshness.memo()
+    encoded = memo.get("status_bits")
+    if encoded is None:
+        encoded = memo["status_bits"] = encode_bits(_bits())
+    shared_key = "vetting:api:status-list:" + hashlib.sha256(encoded.encode()).hexdigest()
+    now = timezone.now()
+    entry = cache.get(shared_key)
+    if entry is None or now.timestamp() - entry[2] >= STATUS_LIST_RESIGN_AFTER.total_seconds():
+        claims = {
+            "iss": settings.BASE_URL,
+            "sub": status_list_url(),
+            "iat": int(now.timestamp()),
+            "exp": int((now + STATUS_LIST_LIFETIME).timestamp()),
+            "ttl": 5,
+            "status_list": {"bits": 1, "lst": encoded, "statusPurpose": "validity"},
+        }
+        token = signing.sign(claims, typ=STATUS_LIST_TYP)
+        etag = '"' + hashlib.sha256(token.encode()).hexdigest()[:32] + '"'
+        entry = (token, etag, now.timestamp())
+        cache.set(shared_key, entry, timeout=int(STATUS_LIST_LIFETIME.total_seconds()))
+    return entry[0], entry[1]

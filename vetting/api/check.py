@@ -1,0 +1,231 @@
+"""GET /api/v1/check — the hot path.
+
+``CheckMiddleware`` sits right after SecurityMiddleware and answers the check
+before sessions, CSRF, authentication, messages and URL resolution run: a gateway
+calls it on every request, and that stack is ~20% of a bare view's cost while
+giving a machine client nothing (no cookies, no forms, no templates). The same
+function is also routed through the django-ninja API, which documents it in the
+OpenAPI document.
+
+Cost per request: the generation token (in-process, re-read from Redis at most
+every 0.5 s), then in-process lookups of the key, the model and the answer.
+On a miss (first ask in a generation, or ``Cache-Control: no-cache``): one
+indexed query for the organization's clearances for the model. The answer comes
+from ``vetting.clearances.selectors.evaluate``, the one place the rule lives.
+"""
+
+import json
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone
+
+from vetting.clearances.models import Clearance
+from vetting.clearances.selectors import evaluate
+from vetting.gated_models.models import GatedModel
+from vetting.organizations import identifiers
+
+from . import freshness, keys
+
+CHECK_PATH = "/api/v1/check"
+BARE_PATH = "/api/v1/_bare"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+_MAX_ID = 2**63 - 1
+_MAX_ANSWERS = 100_000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: int
+    slug: str
+    suspended: bool
+    restored_sector_ids: frozenset[int]
+
+
+def _json(status: int, payload: dict, **headers) -> HttpResponse:
+    response = HttpResponse(json.dumps(payload), status=status, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _clean(params, name: str, *, required: bool, max_length: int) -> str | None:
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise ApiError(400, f"{name}: this parameter is required.")
+        return None
+    if len(value) > max_length:
+        raise ApiError(400, f"{name}: at most {max_length} characters.")
+    if not value.isprintable():
+        raise ApiError(400, f"{name}: contains control characters (such as NUL).")
+    return value
+
+
+def parse_organization(value: str) -> tuple[str, int | str]:
+    """("id", 42) for a database id, ("uei", "ABC...") for a SAM.gov UEI."""
+    if value.isdigit() and value.isascii():
+        number = int(value)
+        if not 1 <= number <= _MAX_ID:
+            raise ApiError(400, "organization: the id is out of range.")
+        return ("id", number)
+    try:
+        identifiers.validate_uei(value)
+    except ValidationError as exc:
+        raise ApiError(
+            400, "organization: give a numeric id or a UEI. " + " ".join(exc.messages)
+        ) from exc
+    return ("uei", identifiers.normalize_uei(value))
+
+
+def models() -> dict[str, ModelInfo]:
+    memo = freshness.memo()
+    models = memo.get("models")
+    if models is None:
+        restored: dict[int, set[int]] = {}
+        for model_id, sector_id in GatedModel.restored_sectors.through.objects.values_list(
+            "gatedmodel_id", "sector_id"
+        ):
+            restored.setdefault(model_id, set()).add(sector_id)
+        models = memo["models"] = {
+            slug: ModelInfo(
+                pk,
+                slug,
+                status == GatedModel.AccessStatus.SUSPENDED,
+                frozenset(restored.get(pk, ())),
+            )
+            for pk, slug, status in GatedModel.objects.values_list("pk", "slug", "access_status")
+        }
+    return models
+
+
+def denied_ids() -> set[int]:
+    from vetting.screening.selectors import denied_organization_ids
+
+    memo = freshness.memo()
+    denied = memo.get("denied")
+    if denied is None:
+        denied = memo["denied"] = frozenset(denied_organization_ids())
+    return denied
+
+
+def _answer_from_db(org: tuple[str, int | str], model: ModelInfo) -> tuple[dict, float]:
+    field = "organization_id" if org[0] == "id" else "organization__uei"
+    clearances = list(
+        Clearance.objects.filter(**{field: org[1]}, gated_model_id=model.id).only(
+            "serial",
+            "state",
+            "issued_at",
+            "expires_at",
+            "seats",
+            "conditions",
+            "sector_id",
+            "organization_id",
+            "status_index",
+        )
+    )
+    organization_id = clearances[0].organization_id if clearances else None
+    denied = organization_id in denied_ids() if organization_id else False
+    now = timezone.now()
+    status = evaluate(
+        clearances,
+        model_suspended=model.suspended,
+        restored_sector_ids=model.restored_sector_ids,
+        denied=denied,
+        now=now,
+    )
+    best = status.clearance
+    answer = {
+        "cleared": status.cleared,
+        "reason": None if status.reason is None else str(status.reason),
+        "organization_id": organization_id,
+        "model": model.slug,
+        "serial": best.serial if best else None,
+        "state": best.state if best else None,
+        "expires_at": best.expires_at.isoformat() if best else None,
+        "seats": best.seats if best else None,
+        "conditions": best.conditions if best else None,
+        "status_index": best.status_index if best else None,
+    }
+    # An allow stops being reusable at the clearance's expiry, which no write marks.
+    valid_until = best.expires_at.timestamp() if status.cleared else float("inf")
+    return answer, valid_until
+
+
+def answer_check(params, authorization: str | None, *, fresh: bool = False) -> dict:
+    """The check's JSON answer; raises ApiError for 4xx and freshness.Unavailable."""
+    organization = _clean(params, "organization", required=True, max_length=64)
+    slug = _clean(params, "model", required=True, max_length=60)
+    seat = _clean(params, "seat", required=False, max_length=200)
+    key = keys.authenticate(keys.parse_authorization(authorization))
+    if key is None:
+        raise ApiError(401, "A valid API key is required (Authorization: Bearer vk_...).")
+    if not _SLUG.fullmatch(slug):
+        raise ApiError(400, "model: a model slug has only letters, digits, - and _.")
+    org = parse_organization(organization)
+    model = models().get(slug)
+    if model is None:
+        raise ApiError(404, f"model: no gated model has the slug {slug!r}.")
+    if model.id not in key.model_ids:
+        raise ApiError(403, f"This key is not scoped to the model {slug!r}.")
+    answers = freshness.memo().setdefault("answers", {})
+    cached = None if fresh else answers.get((org, model.id))
+    if cached is None or cached[1] <= time.time():
+        cached = _answer_from_db(org, model)
+        if len(answers) >= _MAX_ANSWERS:
+            answers.clear()
+        answers[(org, model.id)] = cached
+    return {**cached[0], "organization": organization, "seat": seat}
+
+
+def check_view(request) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return _json(405, {"detail": "Use GET."}, Allow="GET")
+    fresh = "no-cache" in request.headers.get("Cache-Control", "")
+    try:
+        return _json(
+            200, answer_check(request.GET, request.headers.get("Authorization"), fresh=fresh)
+        )
+    except ApiError as exc:
+        extra = {"WWW_Authenticate": "Bearer"} if exc.status == 401 else {}
+        return _json(exc.status, {"detail": exc.detail}, **extra)
+    except (freshness.Unavailable, DatabaseError):
+        # Fail closed: the gateway must treat 503 as "not cleared".
+        return _json(
+            503,
+            {
+                "detail": "The clearance service cannot answer now; treat the "
+                "organization as not cleared and retry.",
+                "cleared": False,
+                "reason": "unavailable",
+            },
+            Retry_After="1",
+        )
+
+
+class CheckMiddleware:
+    """Short-circuits the check (and, for the benchmark only, a bare JSON view)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.bare = settings.VETTING_BENCH_BARE
+
+    def __call__(self, request):
+        path = request.path_info
+        if path == CHECK_PATH:
+            return check_view(request)
+        if self.bare and path == BARE_PATH:
+            return _json(200, {"ok": True})
+        return self.get_response(request)

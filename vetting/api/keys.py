@@ -1,0 +1,145 @@
+"""Gateway API keys: create (shown once), revoke, authenticate.
+
+A key reads ``vk_<prefix>_<secret>``: the prefix (8 hex digits) identifies it in
+the admin and in logs, the secret carries 256 bits from ``secrets``. Only the
+SHA-256 of the whole key is stored; a fast hash is enough for a random secret of
+that size (no dictionary to guess from), and the lookup by hash is an indexed
+equality, then compared again in constant time.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from vetting.accounts.roles import Role, has_role
+from vetting.audit.services import audit_record
+from vetting.core import lock
+from vetting.errors import InvalidState, NotPermitted
+
+from . import freshness
+from .models import GatewayKey
+
+KEY_PREFIX = "vk_"
+_USE_NOTE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: int
+    kind: str
+    secret_hash: str
+    model_ids: frozenset[int]
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _require_key_admin(actor) -> None:
+    if not (actor.is_superuser or has_role(actor, Role.CLEARANCE_OFFICER)):
+        raise NotPermitted("Only a clearance officer may create or revoke gateway keys.")
+
+
+@transaction.atomic
+def gateway_key_create(
+    *, actor, name: str, kind: str = GatewayKey.Kind.GATEWAY, gated_model_ids=()
+) -> tuple[GatewayKey, str]:
+    """Create a key and return it with its raw value, which is never stored or shown
+    again. Side effects: audit event ``gateway_key.created``."""
+    _require_key_admin(actor)
+    prefix = secrets.token_hex(4)
+    raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    key = GatewayKey.objects.create(
+        name=name.strip(), kind=kind, prefix=prefix, secret_hash=hash_key(raw), created_by=actor
+    )
+    key.gated_models.set(gated_model_ids)
+    audit_record(
+        actor=actor,
+        action="gateway_key.created",
+        obj=key,
+        data={
+            "prefix": prefix,
+            "kind": kind,
+            "gated_models": sorted(int(i) for i in gated_model_ids),
+        },
+    )
+    return key, raw
+
+
+@transaction.atomic
+def gateway_key_revoke(*, actor, key_id: int) -> GatewayKey:
+    """Revoke a key: the next request with it gets 401 (the check generation is
+    bumped in this transaction). Side effects: audit event ``gateway_key.revoked``."""
+    _require_key_admin(actor)
+    key = lock(GatewayKey, key_id)
+    if key.revoked_at is not None:
+        raise InvalidState(f"Key {key.prefix} is already revoked.")
+    key.revoked_at = timezone.now()
+    key.revoked_by = actor
+    key.save(update_fields=["revoked_at", "revoked_by"])
+    freshness.changed()
+    audit_record(actor=actor, action="gateway_key.revoked", obj=key, data={"prefix": key.prefix})
+    return key
+
+
+def parse_authorization(header: str | None) -> str | None:
+    """The raw key from ``Authorization: Bearer vk_...``, or None if absent/malformed."""
+    if not header or len(header) > 200:
+        return None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token.startswith(KEY_PREFIX) or not token.isascii():
+        return None
+    return token
+
+
+def authenticate(raw: str | None) -> KeyInfo | None:
+    """The key's facts if ``raw`` is a live key, else None. Cached per check
+    generation, so a revocation (which bumps it) is seen at once."""
+    if raw is None:
+        return None
+    digest = hash_key(raw)
+    keys = freshness.memo().setdefault("keys", {})
+    info = keys.get(digest)
+    if info is None:
+        row = (
+            GatewayKey.objects.filter(secret_hash=digest, revoked_at__isnull=True)
+            .values_list("id", "kind", "secret_hash")
+            .first()
+        )
+        if row is None:
+            keys[digest] = False
+            return None
+        model_ids = frozenset(
+            GatewayKey.gated_models.through.objects.filter(gatewaykey_id=row[0]).values_list(
+                "gatedmodel_id", flat=True
+            )
+        )
+        info = keys[digest] = KeyInfo(row[0], row[1], row[2], model_ids)
+    if info is False or not hmac.compare_digest(info.secret_hash, digest):
+        return None
+    note_use(info.id)
+    return info
+
+
+_last_noted: dict[int, float] = {}
+
+
+def note_use(key_id: int) -> None:
+    """Record last use at most once a minute per key across all processes: a
+    per-process clock, then a cache ``add`` as the cross-process latch."""
+    now = time.monotonic()
+    if now - _last_noted.get(key_id, -_USE_NOTE_SECONDS) < _USE_NOTE_SECONDS:
+        return
+    _last_noted[key_id] = now
+    try:
+        if cache.add(f"vetting:api:key-used:{key_id}", 1, timeout=_USE_NOTE_SECONDS):
+            GatewayKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
+    except Exception:  # noqa: S110 - bookkeeping only; the request itself must not fail
+        pass

@@ -1,0 +1,114 @@
+"""Response and error shapes of the gateway API, as published in the OpenAPI document."""
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+
+Reason = Literal[
+    "no_clearance", "expired", "suspended", "revoked", "model_suspended", "denied_party"
+]
+
+
+class Error(Schema):
+    detail: str
+
+
+class Unavailable(Schema):
+    detail: str
+    cleared: Literal[False]
+    reason: Literal["unavailable"]
+
+
+class CheckOut(Schema):
+    cleared: bool
+    reason: Reason | None
+    organization: str
+    organization_id: int | None
+    model: str
+    serial: str | None
+    state: Literal["active", "suspended", "revoked", "expired"] | None
+    expires_at: datetime | None
+    seats: int | None
+    conditions: str | None
+    status_index: int | None
+    seat: str | None
+
+
+class Jwk(Schema):
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    alg: Literal["EdDSA"]
+    use: Literal["sig"]
+    kid: str
+    x: str
+
+
+class Jwks(Schema):
+    keys: list[Jwk]
+
+
+class StatusListOut(Schema):
+    status_list: str
+
+
+class CertificateOut(Schema):
+    serial: str
+    certificate: str
+
+
+class ClearanceOut(Schema):
+    serial: str
+    organization_id: int
+    organization: str
+    uei: str
+    model: str
+    state: Literal["active", "suspended", "revoked", "expired"]
+    cleared: bool
+    reason: Reason | None
+    seats: int
+    conditions: str
+    issued_at: datetime
+    expires_at: datetime
+    changed_at: datetime
+    status_index: int | None
+
+
+class ClearancePage(Schema):
+    items: list[ClearanceOut]
+    next_cursor: str | None
+    has_more: bool
+
+
+class PartnerRow(Schema):
+    serial: str
+    organization: str
+    uei: str
+    ein: str
+    cage: str
+    sectors: list[str]
+    model: str
+    seats: int
+    issued: datetime
+    expires: datetime
+    signed_off_by: str
+
+
+class PartnerChanges(Schema):
+    added: list[PartnerRow]
+    removed: list[PartnerRow]
+    changed: list[PartnerRow]
+
+
+class PartnerDocument(Schema):
+    version: int
+    generated_at: datetime
+    previous_version: int | None
+    entries: list[PartnerRow]
+    changes: PartnerChanges
+
+
+class PartnerListOut(Schema):
+    version: int
+    token: str
+    document: PartnerDocument
