@@ -1,0 +1,110 @@
+"""Every staff user needs a password and a TOTP code; applicants never get in."""
+
+import re
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD, make_user
+from vetting.accounts.mfa import base32_secret, ensure_totp_device
+from vetting.accounts.roles import Role
+
+KEY = "3132333435363738393031323334353637383930"
+
+pytestmark = pytest.mark.django_db
+
+
+def password_login(user) -> Client:
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def code_for(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_staff_user_with_only_a_password_is_sent_to_the_code_page():
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    ensure_totp_device(user, KEY)
+    client = password_login(user)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/admin/mfa/verify/")
+    assert client.get("/admin/applications/application/").status_code == 302
+
+
+def test_the_right_code_opens_the_console():
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    client = password_login(user)
+    right = client.post("/admin/mfa/verify/?next=/admin/", {"otp_token": code_for(device)})
+    assert right.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_the_console_stays_closed():
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    client = password_login(user)
+    bad = "000000" if code_for(device) != "000000" else "111111"
+    wrong = client.post("/admin/mfa/verify/", {"otp_token": bad})
+    assert wrong.status_code == 200
+    assert "wrong or has expired" in wrong.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_without_a_device_enroll_with_a_qr_code_and_the_secret():
+    user = make_user(role=Role.AUDITOR)
+    client = password_login(user)
+    page = client.get("/admin/", follow=True)
+    assert page.redirect_chain[-1][0].startswith("/admin/mfa/enroll/")
+    html = page.content.decode()
+    assert "<svg" in html
+    secret = re.search(r'id="totp-secret">([A-Z2-7=]+)<', html).group(1)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert secret == base32_secret(device)
+    assert "otpauth://totp/" in html
+    confirmed = client.post("/admin/mfa/enroll/", {"otp_token": code_for(device)})
+    assert confirmed.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/admin/").status_code == 200
+
+
+def test_enrollment_refuses_a_wrong_code_and_keeps_the_device_unconfirmed():
+    user = make_user(role=Role.AUDITOR)
+    client = password_login(user)
+    client.get("/admin/mfa/enroll/")
+    device = TOTPDevice.objects.get(user=user)
+    bad = "123456" if code_for(device) != "123456" else "654321"
+    response = client.post("/admin/mfa/enroll/", {"otp_token": bad})
+    assert "does not match" in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+    assert client.get("/admin/").status_code == 302
+
+
+def test_applicants_never_get_into_the_admin():
+    applicant = make_user()
+    client = Client()
+    response = client.post("/admin/login/", {"username": applicant.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "staff account" in response.content.decode()
+    client.force_login(applicant)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/mfa/enroll/").status_code == 302
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+
+
+def test_ensure_totp_device_gives_a_known_secret_and_is_idempotent():
+    user = make_user(role=Role.GOVERNMENT_OFFICIAL)
+    first = ensure_totp_device(user, KEY)
+    again = ensure_totp_device(user, KEY)
+    assert first.pk == again.pk
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert again.verify_token(code_for(again))
