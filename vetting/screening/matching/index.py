@@ -6,8 +6,8 @@ particle), so a query only scores the few names sharing rare keys with it,
 never the whole list.
 """
 
-import math
-from collections import Counter, defaultdict
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .normalize import Name, normalize_name
@@ -15,6 +15,8 @@ from .score import name_score, phonetic, skeleton
 from .vocab import GLUED_PARTICLES, PARTICLES
 
 MAX_CANDIDATES = 40
+# A word shared with at most this many list names is enough on its own to be a candidate.
+RARE_WORD = 200
 
 
 @dataclass(frozen=True)
@@ -77,17 +79,31 @@ class ScreeningIndex:
             self._postings[key].append(position)
 
     def candidates(self, query: Name) -> list[int]:
-        """Names sharing the rarest keys with ``query``, best first (IDF-weighted)."""
-        total = max(len(self._names), 1)
-        votes: Counter[int] = Counter()
-        for key in name_keys(query):
-            postings = self._postings.get(key)
-            if not postings or len(postings) > total // 4 + 50:
-                continue  # a key half the list shares tells nothing
-            weight = math.log(1 + total / len(postings))
-            for position in postings:
-                votes[position] += weight
-        return [position for position, _ in votes.most_common(MAX_CANDIDATES)]
+        """Names sharing keys with at least two of the query's words, or with a rare
+        word of it; most shared words first. Set unions and intersections run in C,
+        so common words ("Mohammed", "Trading") cost little."""
+        token_sets = []
+        for token in query.tokens:
+            if token in PARTICLES or len(token) < 2:
+                continue
+            lists = [self._postings[k] for k in _token_keys(token) if k in self._postings]
+            token_sets.append(set().union(*lists))
+        if len(query.tokens) > 1:
+            token_sets.append(set(self._postings.get("s:" + skeleton(query.joined), ())))
+        token_sets = [s for s in token_sets if s]
+        if not token_sets:
+            return []
+        if len(token_sets) == 1:
+            pool = token_sets[0]
+        else:
+            pool = set().union(
+                *(a & b for n, a in enumerate(token_sets) for b in token_sets[n + 1 :])
+            )
+            pool |= set().union(*(s for s in token_sets if len(s) <= RARE_WORD))
+        if len(pool) <= MAX_CANDIDATES:
+            return list(pool)
+        shared = {position: sum(position in s for s in token_sets) for position in pool}
+        return heapq.nlargest(MAX_CANDIDATES, shared, key=shared.__getitem__)
 
     def search(self, text: str, threshold: float | None = None) -> list[Hit]:
         """Hits for ``text`` at or above the threshold, one per record (its best name)."""
