@@ -24,33 +24,146 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 ENTRIES = 2_000 if QUICK else 20_000
 SCREENINGS = 10 if QUICK else 50
 VARIANTS = ROOT / "tests" / "screening" / "data" / "variants.csv"
-GIVEN = (
-    "Ali Ivan Maria Chen Wei Omar Yusuf Sergei Olga Fatima Hassan Dmitri Li Jose Ahmed "
-    "Reza Kim Anna Nikolai Farid Tariq Elena Pavel Said Mahmoud Igor Leila"
-).split()
-FAMILY = (
-    "Petrov Hosseini Rahimi Zhang Wang Kuznetsov Haddad Nasser Karimi Orlov Sokolov "
-    "Mansour Tehrani Qureshi Farouk Volkov Lebedev Hamdan Saleh Jafari Morozov"
-).split()
-WORDS = (
-    "Trading Aerospace Photonics Shipping Industrial Petroleum Logistics Systems Dynamics "
-    "Electronics Machinery Precision Marine Energy Holding Research Technical"
-).split()
-PREFIXES = (
-    "Northwind Baltic Orient Golden Eastern Crescent Polar Silk Atlas Falcon Delta "
-    "Zenith Vector Aurora Meridian"
-).split()
+GIVEN = [
+    "Ali",
+    "Ivan",
+    "Maria",
+    "Chen",
+    "Wei",
+    "Omar",
+    "Yusuf",
+    "Sergei",
+    "Olga",
+    "Fatima",
+    "Hassan",
+    "Dmitri",
+    "Li",
+    "Jose",
+    "Ahmed",
+    "Reza",
+    "Kim",
+    "Anna",
+    "Nikolai",
+    "Farid",
+    "Tariq",
+    "Elena",
+    "Pavel",
+    "Said",
+    "Mahmoud",
+    "Igor",
+    "Leila",
+]
+FAMILY = [
+    "Petrov",
+    "Hosseini",
+    "Rahimi",
+    "Zhang",
+    "Wang",
+    "Kuznetsov",
+    "Haddad",
+    "Nasser",
+    "Karimi",
+    "Orlov",
+    "Sokolov",
+    "Mansour",
+    "Tehrani",
+    "Qureshi",
+    "Farouk",
+    "Volkov",
+    "Lebedev",
+    "Hamdan",
+    "Saleh",
+    "Jafari",
+    "Morozov",
+]
+WORDS = [
+    "Trading",
+    "Aerospace",
+    "Photonics",
+    "Shipping",
+    "Industrial",
+    "Petroleum",
+    "Logistics",
+    "Systems",
+    "Dynamics",
+    "Electronics",
+    "Machinery",
+    "Precision",
+    "Marine",
+    "Energy",
+    "Holding",
+    "Research",
+    "Technical",
+]
+PREFIXES = [
+    "Northwind",
+    "Baltic",
+    "Orient",
+    "Golden",
+    "Eastern",
+    "Crescent",
+    "Polar",
+    "Silk",
+    "Atlas",
+    "Falcon",
+    "Delta",
+    "Zenith",
+    "Vector",
+    "Aurora",
+    "Meridian",
+]
 # The declared people of a US critical-infrastructure organization: mostly names that
 # share no words with the list, a few that share one.
-US_GIVEN = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William "
-    "Barbara Richard Susan Joseph Jessica Thomas Sarah Carlos Priya Wei Ahmed"
-).split()
-US_FAMILY = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez "
-    "Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Nguyen Patel "
-    "Kim Chen Haddad"
-).split()
+US_GIVEN = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Priya",
+    "Wei",
+    "Ahmed",
+]
+US_FAMILY = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Nguyen",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Haddad",
+]
 HEADER = [
     "_id",
     "source",
