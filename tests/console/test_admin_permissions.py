@@ -41,8 +41,9 @@ def test_only_the_steps_role_may_decide_it(cast, console, state, role):
 
 
 def test_a_reviewer_who_decided_one_step_is_told_why_they_cannot_decide_the_next(cast, console):
-    from vetting.accounts.roles import Role
     from django.contrib.auth.models import Group
+
+    from vetting.accounts.roles import Role
 
     cast.export.groups.add(Group.objects.get(name=Role.SECTOR_REVIEWER.value))
     app = cast.walk_to(State.SECTOR_REVIEW)
@@ -67,7 +68,8 @@ def approved(cast):
 def test_only_a_clearance_officer_may_revoke_a_clearance(cast, console, approved, role):
     client = console(getattr(cast, role))
     response = client.post(
-        f"/admin/clearances/clearance/{approved.pk}/revoke/", {"reason": "Breach of conditions."}
+        f"/admin/clearances/clearance/{approved.pk}/state/revoke/",
+        {"reason": "Breach of conditions."},
     )
     approved.refresh_from_db()
     if role == "officer":

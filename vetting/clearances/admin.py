@@ -87,7 +87,7 @@ class ClearanceAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
                 name="clearances_clearance_partner_list",
             ),
             path(
-                "<int:object_id>/<str:change>/",
+                "<int:object_id>/state/<str:change>/",
                 view(self.change_state_view),
                 name="clearances_clearance_change_state",
             ),
@@ -240,11 +240,11 @@ def _partner_row(clearance) -> list:
 def _suspend_each(actor, queryset, data):
     """One transaction per clearance, so one refusal does not undo the others."""
     done, refused = 0, []
-    for clearance in queryset.only("pk", "serial"):
+    for pk, serial in queryset.values_list("pk", "serial"):
         try:
             with transaction.atomic():
-                services.clearance_suspend(actor=actor, clearance_id=clearance.pk, **data)
+                services.clearance_suspend(actor=actor, clearance_id=pk, **data)
             done += 1
         except DomainError as exc:
-            refused.append((clearance.serial, exc.message))
+            refused.append((serial, exc.message))
     return done, refused
