@@ -9,6 +9,7 @@ filesystem Celery broker under ``var/``, email written to files under
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from vetting.env import env_bool, env_int, env_list, env_str
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "vetting.accounts",
     "vetting.audit",
     "vetting.notifications",
+    "vetting.webhooks",
     "vetting.organizations",
     "vetting.gated_models",
     "vetting.applications",
@@ -114,6 +116,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
+    # Tests run real Celery workers in other processes: they need a file, not :memory:.
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test-vetting.sqlite3")}
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -186,7 +190,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Late acknowledgement is set per task, only on idempotent ones.
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A web request that commits while the broker is down waits ~1 s, not minutes:
+# the outbox sweeper re-dispatches what could not be queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Every job is idempotent; "expires" drops a run beat queued while no worker was up.
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-sweep": {"task": "vetting.notifications.tasks.sweep_outbox",
+                     "schedule": 60.0, "options": {"expires": 60}},
+    "webhook-sweep": {"task": "vetting.webhooks.tasks.sweep_webhooks",
+                      "schedule": 60.0, "options": {"expires": 60}},
+    "clearances-expire": {"task": "vetting.clearances.tasks.expire_due_clearances",
+                          "schedule": 300.0, "options": {"expires": 300}},
+    "clearances-expiry-reminders": {"task": "vetting.notifications.tasks.send_expiry_reminders",
+                                    "schedule": crontab(hour=7, minute=0),
+                                    "options": {"expires": 3600}},
+    "review-deadline-digest": {"task": "vetting.notifications.tasks.send_review_deadline_digest",
+                               "schedule": crontab(hour=7, minute=30),
+                               "options": {"expires": 3600}},
+}
+# Outbox delivery (vetting.notifications) and webhooks (vetting.webhooks).
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
+NOTIFICATION_RETRY_BASE_SECONDS = float(env_str("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+NOTIFICATION_SEND_TIME_LIMIT = env_int("NOTIFICATION_SEND_TIME_LIMIT", 60)
+NOTIFICATION_SWEEP_AFTER_SECONDS = float(env_str("NOTIFICATION_SWEEP_AFTER_SECONDS", "60"))
+WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_WINDOW_SECONDS = float(env_str("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
+WEBHOOK_DISABLE_AFTER_SECONDS = float(env_str("WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
+WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
 
 # --- Security (production) ------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

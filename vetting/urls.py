@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The gateway API (/api/v1/) and the certificate download under /apply/clearances/.
     path("", include("vetting.api.urls")),
+    path("apply/account/notifications/", include("vetting.notifications.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

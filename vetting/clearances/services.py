@@ -18,6 +18,7 @@ from vetting.core import lock, run_transition
 from vetting.errors import CapReached, NotPermitted
 from vetting.gated_models.models import GatedModel
 from vetting.notifications.services import notification_enqueue
+from vetting.webhooks.services import webhook_clearance_event
 
 from .models import Clearance, ClearanceState
 
@@ -78,9 +79,10 @@ def clearance_issue(*, application, actor) -> Clearance:
         expires_at=now + timedelta(days=model.clearance_validity_days),
         seats=application.requested_seats, conditions=model.default_conditions,
         state_changed_by=actor, state_changed_at=now)
-    audit_record(actor=actor, action="clearance.issued", obj=clearance,
-                 after=clearance.state, data={"application_id": application.pk,
-                                              "serial": clearance.serial})
+    event = audit_record(actor=actor, action="clearance.issued", obj=clearance,
+                         after=clearance.state, data={"application_id": application.pk,
+                                                      "serial": clearance.serial})
+    webhook_clearance_event(clearance, "clearance.issued", event)
     return clearance
 
 
@@ -99,6 +101,7 @@ def _change(clearance_id, *, actor, transition, action, template_key, reason="",
                          after=clearance.state, data={"reason": reason})
     _notify_org(clearance, template_key, event,
                 reason=applicant_reason or "No reason was given.")
+    webhook_clearance_event(clearance, action, event)
     return clearance
 
 

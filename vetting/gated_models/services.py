@@ -8,6 +8,7 @@ from vetting.audit.services import audit_record
 from vetting.core import lock
 from vetting.errors import InvalidState, NotPermitted
 from vetting.notifications.services import notification_enqueue
+from vetting.webhooks.services import webhook_model_event
 from vetting.organizations.models import Organization
 
 from .models import GatedModel
@@ -58,6 +59,7 @@ def gated_model_suspend(*, actor, gated_model_id: int, reason: str,
                                "affected_organizations": affected_organizations(model).count()})
     _notify_cleared(model, "model_suspended", event,
                     reason=applicant_reason or "Access was suspended by order.")
+    webhook_model_event(model, "model.suspended", event)
     return model
 
 
@@ -83,4 +85,5 @@ def gated_model_restore(*, actor, gated_model_id: int, reason: str, sector_ids=(
                          before=before, after=model.access_status,
                          data={"reason": reason, "sectors": sectors})
     _notify_cleared(model, "model_restored", event, sectors=sectors)
+    webhook_model_event(model, "model.restored", event)
     return model

@@ -1,0 +1,49 @@
+"""Background work on the outbox. Tasks take ids and call the delivery functions.
+
+Delivery and the sweeps are idempotent (claims are conditional updates, outbox
+rows have dedupe keys), so they acknowledge late: a task lost with its worker
+runs again instead of vanishing.
+"""
+
+from celery import shared_task
+from django.conf import settings
+
+from . import delivery, digests
+from .services import dispatch
+
+
+@shared_task(
+    acks_late=True,
+    time_limit=settings.NOTIFICATION_SEND_TIME_LIMIT,
+    soft_time_limit=max(settings.NOTIFICATION_SEND_TIME_LIMIT - 5, 1),
+)
+def deliver_notification(notification_id: int) -> str:
+    """Send one outbox row (see ``delivery.notification_deliver`` for side effects)."""
+    return delivery.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def sweep_outbox() -> dict:
+    """Every minute: recover abandoned claims and re-dispatch overdue pending rows.
+    Side effects: row status updates, delivery tasks."""
+    result = delivery.outbox_sweep()
+    dispatch(result["due"])
+    return {
+        "failed": result["failed"],
+        "recovered": result["recovered"],
+        "dispatched": len(result["due"]),
+    }
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def send_expiry_reminders() -> int:
+    """Daily: remind organizations of clearances expiring in 30, 7 and 1 days.
+    Side effects: outbox rows (deduplicated per clearance and reminder)."""
+    return digests.expiry_reminders_enqueue()
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def send_review_deadline_digest() -> int:
+    """Daily: one email per reviewer listing applications past the review deadline
+    at their step. Side effects: outbox rows (deduplicated per reviewer and day)."""
+    return digests.review_deadline_digest_enqueue()

@@ -1,0 +1,104 @@
+"""Webhook endpoints (managed here) and their deliveries with every attempt (read-only)."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
+
+from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .services import webhook_redeliver
+
+
+class EndpointForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        choices=EventType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to receive every event.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "secret", "event_types", "is_active", "owner_emails"]
+
+    def clean_owner_emails(self):
+        value = self.cleaned_data["owner_emails"]
+        validate = forms.EmailField().clean
+        for line in value.replace(",", "\n").splitlines():
+            if line.strip():
+                try:
+                    validate(line.strip())
+                except forms.ValidationError as exc:
+                    raise forms.ValidationError(
+                        f"{line.strip()!r} is not an email address."
+                    ) from exc
+        return value
+
+    def save(self, commit=True):
+        endpoint = super().save(commit=False)
+        if endpoint.is_active:
+            # Re-enabled by staff: the day of failures starts again from zero.
+            endpoint.failing_since = endpoint.disabled_at = None
+            endpoint.disabled_reason = ""
+        if commit:
+            endpoint.save()
+        return endpoint
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = EndpointForm
+    list_display = ["name", "url", "is_active", "failing_since", "disabled_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["failing_since", "disabled_at", "disabled_reason", "created_at"]
+
+
+class AttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = [
+        "number",
+        "attempted_at",
+        "duration_ms",
+        "response_status",
+        "error",
+        "response_body",
+        "succeeded",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "event_type", "endpoint"]
+    search_fields = ["=event_id"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    inlines = [AttemptInline]
+    actions = ["redeliver"]
+
+    @admin.action(description="Deliver the selected failed deliveries again")
+    def redeliver(self, request, queryset):
+        done = 0
+        for delivery in queryset.filter(status=WebhookDelivery.Status.FAILED):
+            webhook_redeliver(delivery_id=delivery.pk)
+            done += 1
+        skipped = queryset.count() - done
+        self.message_user(
+            request,
+            f"{done} delivery(ies) queued again"
+            + (f"; {skipped} skipped (not failed)." if skipped else "."),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,168 @@
+"""Delivering webhooks: claim, POST the signed JSON, log the attempt, retry or give up.
+
+Same claim-with-lease scheme as the email outbox (see
+``vetting.notifications.delivery``): two workers never both send a delivery,
+and a delivery a dead worker left ``sending`` is retried after its lease. A
+receiver may still, rarely, see one event twice and must deduplicate on the
+body's ``id`` (the event id, also in the ``Vetting-Event-Id`` header).
+"""
+
+import json
+import logging
+import time
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from vetting.notifications.delivery import backoff_seconds
+
+from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .services import webhook_endpoint_disable
+from .signing import signature_header
+
+log = logging.getLogger(__name__)
+Status = WebhookDelivery.Status
+TIME_LIMIT = 60
+
+
+def lease_seconds() -> float:
+    return TIME_LIMIT * 2 + 5
+
+
+def request_for(delivery) -> tuple[bytes, dict]:
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Vetting-Webhooks/1",
+        "Vetting-Event": delivery.event_type,
+        "Vetting-Event-Id": str(delivery.event_id),
+        "Vetting-Delivery": str(delivery.pk),
+        "Vetting-Signature": signature_header(delivery.endpoint.secret, body),
+    }
+    return body, headers
+
+
+def _claim(delivery_id):
+    now = timezone.now()
+    return (
+        now
+        if WebhookDelivery.objects.filter(
+            pk=delivery_id,
+            status=Status.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__is_active=True,
+        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        else None
+    )
+
+
+def webhook_deliver(*, delivery_id) -> str:
+    """POST one pending delivery. Returns ``delivered``, ``retry``, ``failed`` or
+    ``skipped``. Side effects: a WebhookAttempt row; the delivery's status; on
+    failure the endpoint's failing_since, and past a day of failures the endpoint
+    is disabled (owners emailed); on a retry, a delayed task."""
+    claimed_at = _claim(delivery_id)
+    if claimed_at is None:
+        return "skipped"
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    mine = WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, claimed_at=claimed_at
+    )
+    body, headers = request_for(delivery)
+    started = time.monotonic()
+    status, text, error = None, "", ""
+    try:
+        response = requests.post(
+            delivery.endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+        status, text = response.status_code, response.text[:2000]
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    ok = status is not None and 200 <= status < 300
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        attempted_at=claimed_at,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        response_status=status,
+        response_body=text,
+        error=error,
+        succeeded=ok,
+    )
+    if ok:
+        mine.update(status=Status.DELIVERED, delivered_at=timezone.now(), last_error="")
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
+        return "delivered"
+    return _after_failure(delivery, mine, error or f"HTTP {status}: {text[:200]}")
+
+
+def _after_failure(delivery, mine, error: str) -> str:
+    now = timezone.now()
+    endpoint = delivery.endpoint
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    endpoint.refresh_from_db(fields=["failing_since"])
+    failing_for = (now - endpoint.failing_since).total_seconds()
+    delay = backoff_seconds(delivery.attempts, base=settings.WEBHOOK_RETRY_BASE_SECONDS)
+    next_at = now + timedelta(seconds=delay)
+    window_end = delivery.created_at + timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
+    if next_at > window_end:
+        mine.update(status=Status.FAILED, last_error=error)
+        outcome = "failed"
+    else:
+        mine.update(status=Status.PENDING, next_attempt_at=next_at, last_error=error)
+        outcome = "retry"
+    if failing_for >= settings.WEBHOOK_DISABLE_AFTER_SECONDS:
+        webhook_endpoint_disable(
+            endpoint_id=endpoint.pk,
+            reason=f"Every delivery failed for {failing_for / 3600:.1f} hours; "
+            f"last error: {error[:300]}",
+        )
+        return "failed"
+    if outcome == "retry":
+        _schedule(delivery.pk, delay)
+    return outcome
+
+
+def _schedule(pk, delay: float) -> None:
+    from .tasks import deliver_webhook
+
+    try:
+        deliver_webhook.apply_async((str(pk),), countdown=delay)
+    except Exception:  # the sweeper will find it when due
+        log.warning("could not schedule retry of webhook delivery %s", pk, exc_info=True)
+
+
+def webhooks_sweep(*, limit: int = 1000) -> list:
+    """Recover deliveries a dead worker left ``sending`` past their lease; return
+    the ids of pending deliveries overdue by a minute (their task was lost).
+    Idempotent. Side effects: status updates."""
+    now = timezone.now()
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(
+            status=Status.SENDING,
+            claimed_at__lt=now - timedelta(seconds=lease_seconds()),
+        ).update(
+            status=Status.PENDING,
+            next_attempt_at=now,
+            last_error="The worker sending this delivery stopped before it finished.",
+        )
+    overdue = now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
+    return list(
+        WebhookDelivery.objects.filter(
+            Q(next_attempt_at__lte=overdue) | Q(next_attempt_at=now),
+            status=Status.PENDING,
+            endpoint__is_active=True,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
