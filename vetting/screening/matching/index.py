@@ -7,8 +7,9 @@ never the whole list.
 """
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalize import Name, normalize_name
 from .score import name_score, phonetic, skeleton
@@ -38,7 +39,8 @@ class Hit:
     normalizations: tuple[str, ...]
 
 
-def _token_keys(token: str) -> set[str]:
+@lru_cache(maxsize=300_000)
+def _token_keys(token: str) -> frozenset[str]:
     keys = {"s:" + skeleton(token), "m:" + phonetic(token)}
     if len(token) >= 4:
         keys |= {"p:" + token[:4], "e:" + token[-4:]}
@@ -46,7 +48,7 @@ def _token_keys(token: str) -> set[str]:
         rest = token[len(particle) :]
         if token.startswith(particle) and len(rest) >= 3:
             keys |= {"s:" + skeleton(rest), "m:" + phonetic(rest)}
-    return keys
+    return frozenset(keys)
 
 
 def name_keys(name: Name) -> set[str]:
@@ -102,8 +104,10 @@ class ScreeningIndex:
             pool |= set().union(*(s for s in token_sets if len(s) <= RARE_WORD))
         if len(pool) <= MAX_CANDIDATES:
             return list(pool)
-        shared = {position: sum(position in s for s in token_sets) for position in pool}
-        return heapq.nlargest(MAX_CANDIDATES, shared, key=shared.__getitem__)
+        shared: Counter[int] = Counter()
+        for words in token_sets:
+            shared.update(words)  # counted in C
+        return heapq.nlargest(MAX_CANDIDATES, pool, key=shared.__getitem__)
 
     def search(self, text: str, threshold: float | None = None) -> list[Hit]:
         """Hits for ``text`` at or above the threshold, one per record (its best name)."""

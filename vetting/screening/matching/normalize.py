@@ -74,6 +74,8 @@ def _map_lookalikes(text: str, applied: list[str]) -> str:
 
 
 def _clean(text: str, applied: list[str]) -> str:
+    if text.isascii() and text.isprintable():
+        return text.casefold()  # most list names: nothing below would change them
     stripped = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
     if stripped != text:
         applied.append("invisible_removed")

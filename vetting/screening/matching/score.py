@@ -16,22 +16,37 @@ from rapidfuzz.fuzz import ratio
 
 from .normalize import Name
 
-# Spellings that transliteration and OCR produce for the same sound or shape.
-_SKELETON_RULES = [
-    (re.compile(r"rn"), "m"),
-    (re.compile(r"vv"), "w"),
-    (re.compile(r"cl"), "d"),
-    (re.compile(r"sch|sh|ch|tch|tsch"), "s"),
-    (re.compile(r"kh|gh|q|ck|c(?=[aou])|x"), "k"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"dh|dzh"), "d"),
-    (re.compile(r"th"), "t"),
-    (re.compile(r"zh|dj|j"), "j"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"c"), "s"),
-    (re.compile(r"z"), "s"),
-    (re.compile(r"g"), "k"),
-]
+# Spellings that transliteration and OCR produce for the same sound or shape, applied
+# in one pass: letter groups first, then single letters.
+_GROUPS = re.compile(r"tsch|sch|tch|dzh|rn|vv|cl|sh|ch|kh|gh|ck|dh|zh|dj|ph|th|c(?=[aou])")
+_GROUP_FOLD = {
+    "tsch": "s",
+    "sch": "s",
+    "tch": "s",
+    "sh": "s",
+    "ch": "s",
+    "dzh": "d",
+    "dh": "d",
+    "rn": "m",
+    "vv": "v",
+    "cl": "d",
+    "kh": "k",
+    "gh": "k",
+    "ck": "k",
+    "c": "k",
+    "zh": "j",
+    "dj": "j",
+    "ph": "f",
+    "th": "t",
+}
+_LETTER_FOLD = str.maketrans({"q": "k", "x": "k", "w": "v", "c": "s", "z": "s", "g": "k"})
+
+
+@lru_cache(maxsize=300_000)
+def fold_consonants(token: str) -> str:
+    return _GROUPS.sub(lambda m: _GROUP_FOLD[m.group()], token).translate(_LETTER_FOLD)
+
+
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLES = re.compile(r"(.)\1+")
 
@@ -52,9 +67,7 @@ def skeleton(token: str) -> str:
     """First letter, then consonants with transliteration pairs folded and doubles collapsed."""
     if not token:
         return ""
-    folded = token
-    for pattern, repl in _SKELETON_RULES:
-        folded = pattern.sub(repl, folded)
+    folded = fold_consonants(token)
     head, tail = folded[0], _VOWELS.sub("", folded[1:])
     head = "a" if head in "aeiouy" else head
     return _DOUBLES.sub(r"\1", head + tail)
@@ -67,9 +80,7 @@ _VOWEL_CLASSES = str.maketrans({"o": "u", "e": "i", "y": "i"})
 def transliteration_form(token: str) -> str:
     """Consonants folded like the skeleton, vowels kept but folded into classes
     (Muhammad/Mohammed, Gaddafi/Qaddafi/Kadhafi, Yusuf/Yousef)."""
-    folded = token
-    for pattern, repl in _SKELETON_RULES:
-        folded = pattern.sub(repl, folded)
+    folded = fold_consonants(token)
     for digraph, vowel in (("ue", "u"), ("oe", "o"), ("ae", "a"), ("ou", "u"), ("iu", "u")):
         folded = folded.replace(digraph, vowel)
     return _DOUBLES.sub(r"\1", folded.translate(_VOWEL_CLASSES))
