@@ -207,7 +207,7 @@ class CitizenshipGatedAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     """Personnel declarations; citizenship fields only for those allowed to see them."""
 
     list_display = ["legal_name", "role", "application", "work_country"]
-    list_select_related = ["application"]
+    list_select_related = ["application__organization", "application__gated_model"]
     search_fields = ["^legal_name", "=work_email"]
     SENSITIVE = [
         "us_person_status",
@@ -237,7 +237,7 @@ admin.site.register(PersonnelDeclaration, CitizenshipGatedAdmin)
 class ReviewDecisionAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["application", "step", "outcome", "reviewer", "decided_at"]
     list_filter = ["step", "outcome"]
-    list_select_related = ["application", "reviewer"]
+    list_select_related = ["application__organization", "application__gated_model", "reviewer"]
     ordering = ["-decided_at"]
     search_fields = ["=reviewer__email"]
 
@@ -246,5 +246,9 @@ class ReviewDecisionAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
 class InformationRequestAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["application", "step", "asked_by", "asked_at", "responded_at"]
     list_filter = ["step"]
-    list_select_related = ["application", "asked_by"]
+    list_select_related = [
+        "application__organization",
+        "application__gated_model",
+        "asked_by",
+    ]
     ordering = ["-asked_at"]
