@@ -112,12 +112,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     _db["CONN_MAX_AGE"] = 0
+    # Tests run real Celery workers in other processes: they need a file, not :memory:.
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test-vetting.sqlite3")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-    # Tests run real Celery workers in other processes: they need a file, not :memory:.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-vetting.sqlite3")}
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
