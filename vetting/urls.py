@@ -11,5 +11,6 @@ urlpatterns = [
     # The gateway API (/api/v1/) and the certificate download under /apply/clearances/.
     path("", include("vetting.api.urls")),
     path("apply/account/notifications/", include("vetting.notifications.urls")),
+    path("", include("vetting.screening.urls")),  # /apply/organizations/<id>/domain/
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

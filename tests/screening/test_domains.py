@@ -58,3 +58,24 @@ def test_the_checklist_checks_identifiers_and_the_admitted_sector(cast):
     assert _row(rows, "EIN well-formed")["status"] == "fail"
     assert _row(rows, "CAGE code well-formed")["status"] == "unknown"
     assert _row(rows, "Sector admitted by the model")["status"] == "pass"
+
+
+def test_the_domain_page_shows_the_record_once_and_verifies_it(cast, loopback_dns, client):
+    import re
+
+    client.force_login(cast.applicant)
+    url = f"/apply/organizations/{cast.org.pk}/domain/"
+    page = client.post(url, {"action": "issue"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"_vetting-challenge.{cast.org.domain}" in html
+    token = re.search(r'id="challenge-token">([^<]+)<', html).group(1)
+    assert token not in client.get(url).content.decode()  # shown only once
+    loopback_dns.records[challenge_name(cast.org.domain)] = [token]
+    assert client.post(url, {"action": "check"}).status_code == 302
+    assert "Verified on" in client.get(url).content.decode()
+
+
+def test_the_domain_page_of_another_organization_is_not_found(cast, client):
+    client.force_login(cast.export)
+    assert client.get(f"/apply/organizations/{cast.org.pk}/domain/").status_code == 404
