@@ -78,10 +78,21 @@ def test_each_decision_is_refused_to_anyone_without_its_role(cast, name, who):
     app = cast.walk_to(state)
     before = snapshot(app.pk)
 
-    with pytest.raises(NotPermitted, match=r"Only a .* may decide the .* step\."):
+    with pytest.raises(NotPermitted, match=r"Only an? .* may decide the .* step\."):
         call(getattr(cast, who), app)
 
     assert snapshot(app.pk) == before
+
+
+def test_the_refusal_names_the_role_the_step_needs(cast):
+    app = cast.walk_to(State.EXPORT_CONTROL_REVIEW)
+
+    with pytest.raises(NotPermitted) as exc:
+        _pass_ec(cast.officer, app)
+
+    assert str(exc.value) == (
+        "Only an export-control reviewer may decide the export-control check step."
+    )
 
 
 @pytest.mark.parametrize("name", ["approve", "deny"])

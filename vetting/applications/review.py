@@ -32,7 +32,8 @@ def reviewer_refusal(actor, application, step) -> str | None:
     step = ReviewStep(step)
     role = notify.STEP_ROLE[step]
     if not has_role(actor, role):
-        return f"Only a {role.value.lower()} may decide the {step.label.lower()} step."
+        article = "an" if role.value[0].lower() in "aeiou" else "a"
+        return f"Only {article} {role.value.lower()} may decide the {step.label.lower()} step."
     if is_member(actor, application.organization_id):
         return (f"You are a member of {application.organization}, the applicant, "
                 "so you cannot review its application.")
