@@ -87,3 +87,9 @@ def loopback_dns(settings):
 @pytest.fixture
 def cast(db):
     return Cast()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is not under test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

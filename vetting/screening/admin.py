@@ -1,11 +1,16 @@
 """Review-console screens for screening. Every change goes through a service."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
 
 from vetting.errors import DomainError
 
 from . import services
+from .importers import ListFormatError
+from .lists import list_import
 from .models import DeniedParty, DomainChallenge, ListEntry, ListVersion, ScreeningHit
 
 
@@ -37,13 +42,64 @@ class DeniedPartyAdmin(admin.ModelAdmin):
         )
 
 
+class ListUploadForm(forms.Form):
+    file = forms.FileField(help_text="The CSL CSV (with or without _id) or Treasury's sdn.csv.")
+    format = forms.ChoiceField(choices=ListVersion.Format.choices)
+
+
 @admin.register(ListVersion)
 class ListVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "filename", "rows", "imported_at", "imported_by"]
     readonly_fields = ["source", "filename", "checksum", "rows", "imported_at", "imported_by"]
+    change_list_template = "screening/listversion_change_list.html"
 
     def has_add_permission(self, request):
-        return False  # files come in through `manage.py import_screening_list`
+        return False  # a version comes only from an uploaded file (below) or the command
+
+    def has_upload_permission(self, request) -> bool:
+        return request.user.has_perm("screening.add_listversion")
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.upload_view)
+        return [path("upload/", upload, name="screening_listversion_upload"), *super().get_urls()]
+
+    def upload_view(self, request):
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = ListUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                version, created = list_import(
+                    actor=request.user,
+                    data=upload.read(),
+                    fmt=form.cleaned_data["format"],
+                    filename=upload.name,
+                )
+            except ListFormatError as exc:
+                form.add_error("file", f"{exc} Nothing was imported.")
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        f"Imported {version.rows} entries as version "
+                        f"{version.pk}; re-screening is under way.",
+                    )
+                else:
+                    messages.info(
+                        request,
+                        f"This file was already imported as version {version.pk}; nothing changed.",
+                    )
+                return redirect("admin:screening_listversion_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Import a screening list",
+            "opts": self.model._meta,
+        }
+        return render(request, "screening/list_upload.html", context)
 
 
 @admin.register(ListEntry)
@@ -105,7 +161,18 @@ class ScreeningHitAdmin(admin.ModelAdmin):
                 actor=request.user, hit_id=obj.pk, status=obj.status, rationale=obj.rationale
             )
         except (DomainError, ValidationError) as exc:
+            request._screening_refused = True
             messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != ScreeningHit.Status.PENDING:
+            return [*self.readonly_fields, "status", "rationale"]  # decided: the record stays
+        return self.readonly_fields
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_screening_refused", False) and level == messages.SUCCESS:
+            return  # the refusal is the message; nothing was saved
+        super().message_user(request, message, level, *args, **kwargs)
 
 
 @admin.register(DomainChallenge)

@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.console.conftest import verified_client
+from vetting.screening.models import ListVersion, ScreeningHit
+from vetting.screening.services import application_screen
+
+from .conftest import declare
+
+DATA = Path(__file__).parent / "data"
+UPLOAD = "/admin/screening/listversion/upload/"
+
+
+def _upload(client, name, fmt="csl"):
+    file = SimpleUploadedFile(name, (DATA / name).read_bytes(), content_type="text/csv")
+    return client.post(UPLOAD, {"file": file, "format": fmt})
+
+
+@pytest.mark.django_db
+def test_a_reviewer_uploads_a_list_file_in_the_console(cast):
+    client = verified_client(cast.export)
+    response = _upload(client, "sdn.csv", fmt="sdn")
+    assert response.status_code == 302
+    assert ListVersion.objects.get().rows == 4
+
+
+@pytest.mark.django_db
+def test_a_malformed_upload_names_the_line_and_imports_nothing(cast):
+    response = _upload(verified_client(cast.export), "csl_malformed.csv")
+    assert response.status_code == 200
+    assert "Line 5: expected 29 columns, found 20" in response.content.decode()
+    assert not ListVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_applicant_cannot_reach_the_upload(cast):
+    response = _upload(verified_client(cast.applicant), "csl.csv")
+    assert response.status_code in (302, 403)
+    assert not ListVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_reviewer_adjudicates_a_hit_on_its_change_page(cast, lists):
+    from vetting.applications import services
+
+    app = cast.draft()
+    declare(cast, app, "Reza Mohamad Karimi")
+    services.application_submit(actor=cast.applicant, application_id=app.pk)
+    hit = application_screen(application_id=app.pk).hits.get()
+    client = verified_client(cast.export)
+    url = f"/admin/screening/screeninghit/{hit.pk}/change/"
+    assert client.get(url).status_code == 200
+    client.post(url, {"status": "false_positive", "rationale": "Different date of birth."})
+    hit.refresh_from_db()
+    assert hit.status == "false_positive" and hit.adjudicated_by == cast.export
+
+
+@pytest.mark.django_db
+def test_an_adjudication_without_rationale_is_refused_with_a_message(cast, lists):
+    from vetting.applications import services
+
+    app = cast.draft()
+    declare(cast, app, "Reza Mohamad Karimi")
+    services.application_submit(actor=cast.applicant, application_id=app.pk)
+    hit = application_screen(application_id=app.pk).hits.get()
+    client = verified_client(cast.export)
+    url = f"/admin/screening/screeninghit/{hit.pk}/change/"
+    page = client.post(url, {"status": "true_match", "rationale": " "}, follow=True)
+    assert "A rationale is required." in page.content.decode()
+    assert "was changed successfully" not in page.content.decode()
+    assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"
