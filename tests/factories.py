@@ -4,11 +4,13 @@ reached through the real services (see ``walk_to``), never by setting fields."""
 import itertools
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vetting.accounts.models import User
 from vetting.accounts.roles import Role
 from vetting.applications import review, services
 from vetting.applications.models import Application, State
+from vetting.evidence.services import evidence_upload
 from vetting.gated_models.models import GatedModel
 from vetting.organizations.models import Membership, Organization, Sector
 
@@ -62,7 +64,16 @@ def complete_draft(*, applicant: User, org: Organization, model: GatedModel,
         actor=applicant, application_id=app.pk, legal_name="Alex Analyst",
         work_email=f"alex@{org.domain}", role="Security analyst", work_country="US",
         us_person_status="us_citizen", citizenships=["US"])
+    evidence_upload(actor=applicant, application_id=app.pk, upload=small_pdf(),
+                    description="Regulator registration letter")
     return Application.objects.get(pk=app.pk)
+
+
+def small_pdf(name: str = "letter.pdf") -> SimpleUploadedFile:
+    """A tiny but real PDF, accepted by the content check."""
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
 class Cast:

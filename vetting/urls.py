@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("vetting.api.urls")),
     path("apply/account/notifications/", include("vetting.notifications.urls")),
     path("", include("vetting.screening.urls")),  # /apply/organizations/<id>/domain/
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("apply/", include("vetting.portal.urls")),
+    path("accounts/", include("vetting.portal.account_urls")),
+    path("", RedirectView.as_view(url="/apply/", permanent=False)),
 ]

@@ -1,0 +1,77 @@
+"""Every portal lookup goes through here: scoped to the user's organizations, 404 otherwise."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from vetting.applications.models import Application
+from vetting.organizations.models import Membership, Organization
+
+SESSION_ORG = "portal_org_id"
+
+
+def verified_required(view):
+    """Signed in, with a verified email address."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.email_verified_at is None:
+            return redirect("verify_pending")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def memberships(user):
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__legal_name")
+    )
+
+
+def current_membership(request) -> Membership | None:
+    """The organization the user works in now (they may belong to several)."""
+    chosen = request.session.get(SESSION_ORG)
+    rows = list(memberships(request.user))
+    for row in rows:
+        if row.organization_id == chosen:
+            return row
+    return rows[0] if rows else None
+
+
+def organization_or_404(user, organization_id) -> tuple[Organization, Membership]:
+    membership = get_object_or_404(
+        Membership.objects.select_related("organization"),
+        user=user,
+        organization_id=organization_id,
+    )
+    return membership.organization, membership
+
+
+def application_or_404(user, application_id) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("organization", "gated_model", "sector"),
+        pk=application_id,
+        organization__memberships__user=user,
+    )
+
+
+def draft_or_404(user, application_id) -> Application:
+    application = application_or_404(user, application_id)
+    if application.state != Application._meta.get_field("state").default:
+        raise Http404("Not a draft")
+    return application
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
