@@ -146,3 +146,54 @@ def test_a_foreign_person_with_a_current_authorization_does_not_block(cast, list
     _screen_and_start(app)
     assert export_control_blockers(app) == []
     assert _pass_ec(cast, app).state == State.SECTOR_REVIEW
+
+
+def _approved_with_person(cast, name):
+    app = _submitted_with(cast, name)
+    run = _screen_and_start(app)
+    for hit in run.hits.all():
+        screening_hit_adjudicate(
+            actor=cast.export,
+            hit_id=hit.pk,
+            status="false_positive",
+            rationale="Different person: date of birth differs.",
+        )
+    _pass_ec(cast, app)
+    review.application_pass_step(actor=cast.sector, application_id=app.pk, step="sector")
+    review.application_approve(actor=cast.government, application_id=app.pk)
+    return Clearance.objects.get(application=app)
+
+
+def _new_version():
+    from pathlib import Path
+
+    from vetting.screening.lists import list_import
+
+    data = (Path(__file__).parent / "data" / "csl_v2.csv").read_bytes()
+    return list_import(actor=None, data=data, fmt="csl")[0]
+
+
+def test_rescreening_does_not_suspend_for_a_hit_already_found_false(cast, lists):
+    from vetting.screening.services import clearance_rescreen
+
+    clearance = _approved_with_person(cast, "Reza Mohamad Karimi")
+    run = clearance_rescreen(clearance_id=clearance.pk, version_id=_new_version().pk)
+    assert run.hits.count() == 1
+    clearance.refresh_from_db()
+    assert clearance.state == "active"
+
+
+def test_rescreening_suspends_on_a_new_hit_and_queues_it_for_officers(cast, lists):
+    from tests.console.conftest import verified_client
+    from vetting.screening.services import clearance_rescreen
+
+    clearance = _approved_with_person(cast, "Alex Builder")
+    Organization = type(cast.org)
+    Organization.objects.filter(pk=cast.org.pk).update(legal_name="Utility Grid Holdings")
+    version = _new_version()
+    clearance_rescreen(clearance_id=clearance.pk, version_id=version.pk)
+    clearance.refresh_from_db()
+    assert (clearance.state, clearance.state_reason) == ("suspended", "screening_hit")
+    assert clearance_rescreen(clearance_id=clearance.pk, version_id=version.pk) is None
+    page = verified_client(cast.officer).get("/admin/screening/screeninghit/?queue=rescreen")
+    assert "Utility Grid Holdings" in page.content.decode()
