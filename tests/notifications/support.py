@@ -40,16 +40,17 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1, what: str 
 class SinkHandler:
     """Records every accepted message. ``data_replies[address]`` scripts error answers
     to DATA for that recipient (one consumed per try), ``refuse[address]`` answers
-    every RCPT for it with an error; ``rcpt_delay`` slows every RCPT and
-    sets ``in_rcpt`` while it waits, so a test can kill a worker mid-send."""
+    every RCPT for it with an error; the RCPT numbered ``stall_at_rcpt`` is
+    answered only after 5 s, with ``stalled`` set, so a test can kill a worker
+    while it is in the middle of sending a message."""
 
     def __init__(self):
         self.messages = []
         self.data_replies: dict[str, list[str]] = {}
         self.refuse: dict[str, str] = {}
-        self.rcpt_delay = 0.0
+        self.stall_at_rcpt = 0
         self.rcpt_count = 0
-        self.in_rcpt = threading.Event()
+        self.stalled = threading.Event()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -57,10 +58,9 @@ class SinkHandler:
             self.rcpt_count += 1
         if address in self.refuse:
             return self.refuse[address]
-        if self.rcpt_delay:
-            self.in_rcpt.set()
-            await asyncio.sleep(self.rcpt_delay)
-            self.in_rcpt.clear()
+        if self.rcpt_count == self.stall_at_rcpt:
+            self.stalled.set()
+            await asyncio.sleep(5)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -76,14 +76,11 @@ class SinkHandler:
         return [m for m in list(self.messages) if text in m["Subject"]]
 
 
-class Sink:
+class Sink(SinkHandler):
     def __init__(self):
-        self.handler = SinkHandler()
+        super().__init__()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-
-    def __getattr__(self, name):
-        return getattr(self.handler, name)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
 
 def worker_database_url() -> str:

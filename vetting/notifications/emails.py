@@ -47,8 +47,8 @@ def render_email(template_key: str, context: dict) -> tuple[str, str, str]:
     ctx = email_context(context, template_key)
     folder = f"notifications/{template_key}"
     engine = _text_engine()
-    subject = engine.get_template(f"{folder}/subject.txt").render(Context(ctx))
-    text = engine.get_template(f"{folder}/body.txt").render(Context(ctx))
+    subject = engine.get_template(f"{folder}/subject.txt").render(Context(ctx, autoescape=False))
+    text = engine.get_template(f"{folder}/body.txt").render(Context(ctx, autoescape=False))
     html = render_to_string(f"{folder}/body.html", ctx)
     return " ".join(subject.split()), text.strip() + "\n", html
 
