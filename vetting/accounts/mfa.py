@@ -1,6 +1,7 @@
 """TOTP devices for staff (django-otp): enrollment helpers and the demo's known secrets."""
 
 import base64
+import hashlib
 import secrets
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,3 +48,9 @@ def otpauth_uri(device: TOTPDevice) -> str:
 
 def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def demo_totp_key(email: str) -> str:
+    """A stable, publicly known secret per demo account (seed_demo prints it). Demo only:
+    anyone who reads this function can compute it."""
+    return hashlib.sha1(f"vetting-demo-totp:{email}".encode()).hexdigest()  # noqa: S324

@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vetting.accounts.mfa import base32_secret, demo_totp_key, ensure_totp_device, otpauth_uri
 from vetting.accounts.models import User
 from vetting.applications import review, services
 from vetting.applications.models import Application, State
@@ -59,6 +61,8 @@ class Command(BaseCommand):
                     is_superuser=group is None, email_verified_at=timezone.now())
                 if group:
                     user.groups.add(Group.objects.get(name=group))
+            # The console asks every staff user for a TOTP code; demo staff get a known one.
+            ensure_totp_device(user, demo_totp_key(email))
             users[email] = user
         return users
 
@@ -184,4 +188,10 @@ class Command(BaseCommand):
         for email, _first, _last, group in data.STAFF:
             self.stdout.write(f"  {email:26} {group or 'Superuser'}")
         self.stdout.write("  ciso@tristategrid.test     applicant (organization admin)")
+        self.stdout.write("\nAuthenticator secrets for the admin (TOTP, 6 digits, 30 s); add one "
+                          "to an authenticator app with 'enter a setup key', or scan the URI:")
+        for email, *_ in data.STAFF:
+            device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
+            if device is not None:
+                self.stdout.write(f"  {email:26} {base32_secret(device)}  {otpauth_uri(device)}")
         self.stdout.write("\nPortal: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
