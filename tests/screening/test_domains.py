@@ -53,11 +53,19 @@ def test_only_a_member_may_issue_a_challenge(cast):
 def test_the_checklist_checks_identifiers_and_the_admitted_sector(cast):
     cast.org.uei, cast.org.ein = "J7M9HPTGJ1S8", "00-1234567"
     cast.org.save()
-    rows = sector_checklist(cast.draft())
+    app = cast.draft()
+    rows = sector_checklist(app)
     assert _row(rows, "UEI well-formed")["status"] == "pass"
     assert _row(rows, "EIN well-formed")["status"] == "fail"
     assert _row(rows, "CAGE code well-formed")["status"] == "unknown"
     assert _row(rows, "Sector admitted by the model")["status"] == "pass"
+    assert _row(rows, "Evidence present")["status"] == "pass"  # the factory attaches a PDF
+    app.evidence.all().delete()
+    assert _row(sector_checklist(app), "Evidence present") == {
+        "check": "Evidence present",
+        "status": "fail",
+        "detail": "0 file(s).",
+    }
 
 
 def test_the_domain_page_shows_the_record_once_and_verifies_it(cast, loopback_dns, client):

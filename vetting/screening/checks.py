@@ -103,12 +103,7 @@ def _evidence_check(application) -> dict:
             "status": "unknown",
             "detail": "Evidence uploads are not available.",
         }
-    related = [
-        r
-        for r in application._meta.related_objects
-        if r.related_model._meta.app_label == "evidence"
-    ]
-    count = sum(getattr(application, r.get_accessor_name()).count() for r in related)
+    count = application.evidence.count()
     return {
         "check": "Evidence present",
         "status": "pass" if count else "fail",
