@@ -3,6 +3,7 @@ organization with 50 declared people, and recall / false positives on the varian
 table (tests/screening/data/variants.csv). BENCH_QUICK=1 shrinks it for CI.
 
 Run: VETTING_VAR_DIR=/tmp/bench-screening uv run python bench/screening/run.py
+(with DATABASE_URL=postgres://... it works in a scratch database <name>_screening).
 """
 
 import csv
@@ -222,7 +223,37 @@ def synthetic_csl(rng: random.Random, count: int, path: Path) -> None:
             writer.writerow([row[h] for h in HEADER])
 
 
+def scratch_database() -> None:
+    """A fresh database for the run: a new PostgreSQL database <name>_screening when
+    DATABASE_URL points at PostgreSQL, else a new SQLite file in the var directory."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{os.environ['VETTING_VAR_DIR']}/bench.sqlite3"
+        Path(os.environ["DATABASE_URL"][len("sqlite:///") :]).unlink(missing_ok=True)
+        return
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    name = f"{cfg['NAME']}_screening"
+    with psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+
+
 def main() -> None:
+    scratch_database()
     import django
 
     django.setup()
