@@ -110,7 +110,9 @@ def status_list_document() -> tuple[str, str]:
     encoded = memo.get("status_bits")
     if encoded is None:
         encoded = memo["status_bits"] = encode_bits(_bits())
-    shared_key = "vetting:api:status-list:" + hashlib.sha256(encoded.encode()).hexdigest()
+    # Keyed by signing key too: after a rotation the list is re-signed at once.
+    digest = hashlib.sha256(encoded.encode()).hexdigest()
+    shared_key = f"vetting:api:status-list:{signing.keys()[0].kid}:{digest}"
     now = timezone.now()
     entry = cache.get(shared_key)
     if entry is None or now.timestamp() - entry[2] >= STATUS_LIST_RESIGN_AFTER.total_seconds():

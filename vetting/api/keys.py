@@ -124,14 +124,14 @@ def authenticate(raw: str | None) -> KeyInfo | None:
         info = keys[digest] = KeyInfo(row[0], row[1], row[2], model_ids)
     if info is False or not hmac.compare_digest(info.secret_hash, digest):
         return None
-    note_use(info.id)
+    note_use(info.id, info.secret_hash[:16])
     return info
 
 
 _last_noted: dict[int, float] = {}
 
 
-def note_use(key_id: int) -> None:
+def note_use(key_id: int, latch: str) -> None:
     """Record last use at most once a minute per key across all processes: a
     per-process clock, then a cache ``add`` as the cross-process latch."""
     now = time.monotonic()
@@ -139,7 +139,7 @@ def note_use(key_id: int) -> None:
         return
     _last_noted[key_id] = now
     try:
-        if cache.add(f"vetting:api:key-used:{key_id}", 1, timeout=_USE_NOTE_SECONDS):
+        if cache.add(f"vetting:api:key-used:{key_id}:{latch}", 1, timeout=_USE_NOTE_SECONDS):
             GatewayKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
     except Exception:  # noqa: S110 - bookkeeping only; the request itself must not fail
         pass
