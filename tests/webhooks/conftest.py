@@ -26,3 +26,4 @@ def start_worker(transactional_db, smtp):
     yield start
     for worker in started:
         worker.stop()
+        print("".join(worker.output[-200:]))  # shown when the test fails
