@@ -83,7 +83,7 @@ def current_versions() -> list[ListVersion]:
 def current_index() -> tuple[ScreeningIndex, list[ListVersion]]:
     """The index of the current versions, built once per process and version set."""
     versions = current_versions()
-    key = tuple((v.pk, v.checksum) for v in versions)
+    key = tuple((v.pk, v.checksum, v.imported_at) for v in versions)
     if getattr(_cache, "key", None) != key:
         index = ScreeningIndex(threshold=settings.SCREENING_THRESHOLD)
         fields = ("pk", "name", "aliases")
