@@ -87,3 +87,25 @@ def test_the_domain_page_shows_the_record_once_and_verifies_it(cast, loopback_dn
 def test_the_domain_page_of_another_organization_is_not_found(cast, client):
     client.force_login(cast.export)
     assert client.get(f"/apply/organizations/{cast.org.pk}/domain/").status_code == 404
+
+
+def test_an_expired_challenge_cannot_verify_even_with_the_record(cast, loopback_dns):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    challenge, token = domain_challenge_issue(actor=cast.applicant, organization_id=cast.org.pk)
+    DomainChallenge.objects.filter(pk=challenge.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    loopback_dns.records[challenge_name(cast.org.domain)] = [token]
+    checked = domain_challenge_check(challenge_id=challenge.pk)
+    assert checked.verified_at is None and "expired" in checked.last_result
+
+
+def test_the_daily_recheck_is_scheduled_and_registered(settings):
+    from vetting.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["screening-recheck-domains"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks

@@ -4,8 +4,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from vetting.screening.matching import ListName, ScreeningIndex, normalize_name
+from vetting.screening.matching import ListName, ScreeningIndex, name_score, normalize_name
 
 ROWS = list(csv.DictReader((Path(__file__).parent / "data" / "variants.csv").open()))
 THRESHOLD = 88.0
@@ -58,3 +60,25 @@ def test_retrieval_scores_only_a_few_candidates_of_a_large_list():
     candidates = index.candidates(normalize_name("Viktor Bout"))
     assert len(candidates) <= 40
     assert [h.record for h in index.search("Viktor Bout")] == ["bout"]
+
+
+@given(st.text(max_size=60))
+def test_normalizing_any_text_never_fails_and_yields_plain_ascii_words(text):
+    name = normalize_name(text)
+    assert all(token.isascii() and " " not in token for token in name.tokens)
+
+
+@given(
+    st.sampled_from([r for r in ROWS if r["expect"] == "hit"]),
+    st.lists(
+        st.sampled_from(["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"]), min_size=1, max_size=4
+    ),
+    st.randoms(),
+)
+def test_invisible_characters_anywhere_do_not_change_the_score(row, invisibles, rnd):
+    query = list(row["query"])
+    for char in invisibles:
+        query.insert(rnd.randrange(len(query) + 1), char)
+    listed = normalize_name(row["listed"])
+    plain = name_score(normalize_name(row["query"]), listed)
+    assert name_score(normalize_name("".join(query)), listed) == pytest.approx(plain)
