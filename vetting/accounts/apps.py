@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "vetting.accounts"
     label = "accounts"
+    verbose_name = "People"
