@@ -174,7 +174,7 @@ def _new_version():
 
 
 def test_rescreening_does_not_suspend_for_a_hit_already_found_false(cast, lists):
-    from vetting.screening.services import clearance_rescreen
+    from vetting.screening.rescreen import clearance_rescreen
 
     clearance = _approved_with_person(cast, "Reza Mohamad Karimi")
     run = clearance_rescreen(clearance_id=clearance.pk, version_id=_new_version().pk)
@@ -185,7 +185,7 @@ def test_rescreening_does_not_suspend_for_a_hit_already_found_false(cast, lists)
 
 def test_rescreening_suspends_on_a_new_hit_and_queues_it_for_officers(cast, lists):
     from tests.console.conftest import verified_client
-    from vetting.screening.services import clearance_rescreen
+    from vetting.screening.rescreen import clearance_rescreen
 
     clearance = _approved_with_person(cast, "Alex Builder")
     Organization = type(cast.org)

@@ -16,7 +16,8 @@ Functions other apps use:
   check/status/detail) for the application's admin change page;
 - ``vetting.screening.services.application_screen(application_id=...)`` (called by
   ``vetting.applications.tasks.start_review`` before the review starts),
-  ``screening_hit_adjudicate``, ``denied_party_add``, ``clearance_rescreen``;
+  ``screening_hit_adjudicate``, ``denied_party_add``;
+  ``vetting.screening.rescreen.clearance_rescreen``;
 - ``vetting.screening.lists.list_import`` (command ``import_screening_list`` and the
   admin upload under /admin/screening/listversion/upload/);
 - the applicant's domain page at /apply/organizations/<id>/domain/ (URL name

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role, users_with_role
+from vetting.accounts.roles import Role, has_role
 from vetting.applications.models import Application, ReviewDecision, State
 from vetting.applications.notify import notify_applicant
 from vetting.applications.progress import save_state
@@ -14,7 +14,6 @@ from vetting.clearances.models import Clearance, ClearanceState
 from vetting.core import lock, run_transition
 from vetting.errors import AlreadyDecided, NotPermitted
 from vetting.gated_models.models import ReviewStep
-from vetting.notifications.services import notification_enqueue
 from vetting.organizations.selectors import is_member
 
 from .lists import current_index
@@ -25,7 +24,7 @@ DENIED_PARTY = "denied_party"
 SCREENING_HIT = "screening_hit"
 
 
-def _screen(run: ScreeningRun, subjects) -> list[ScreeningHit]:
+def run_screening(run: ScreeningRun, subjects) -> list[ScreeningHit]:
     """Screen (kind, name, declaration) subjects into hits of ``run``."""
     index, versions = current_index()
     run.versions.set(versions)
@@ -50,18 +49,23 @@ def _screen(run: ScreeningRun, subjects) -> list[ScreeningHit]:
     return hits
 
 
-def _subjects(organization, personnel):
+def screening_subjects(organization, personnel):
     yield (ScreeningHit.Subject.ORGANIZATION, organization.legal_name, None)
     for person in personnel:
         yield (ScreeningHit.Subject.PERSON, person.legal_name, person)
 
 
-@transaction.atomic
 def application_screen(*, application_id: int) -> ScreeningRun | None:
     """Screen a submitted application's organization and declared people against the
     current lists; an application from a denied party is rejected instead.
     Idempotent: a second call for the same submission returns the first run.
     Side effects: run and hits, audit event; for a denied party, the rejection."""
+    current_index()  # building it can take seconds on full lists: not inside the transaction
+    return _application_screen(application_id)
+
+
+@transaction.atomic
+def _application_screen(application_id: int) -> ScreeningRun | None:
     from django.conf import settings
 
     application = lock(Application, application_id)
@@ -81,7 +85,7 @@ def application_screen(*, application_id: int) -> ScreeningRun | None:
         trigger=ScreeningRun.Trigger.SUBMISSION,
         threshold=settings.SCREENING_THRESHOLD,
     )
-    hits = _screen(run, list(_subjects(organization, application.personnel.all())))
+    hits = run_screening(run, list(screening_subjects(organization, application.personnel.all())))
     audit_record(
         actor=None,
         action="screening.application_screened",
@@ -285,61 +289,3 @@ def _confirmed_match(actor, hit) -> None:
             reason=f"Confirmed restricted-party match: {hit.subject_name} = "
             f"{hit.matched_name} ({hit.entry.list_code}).",
         )
-
-
-@transaction.atomic
-def clearance_rescreen(*, clearance_id: int, version_id: int) -> ScreeningRun | None:
-    """Screen a cleared organization and the people its application declared against
-    the current lists. A hit not seen before suspends the clearance (reason
-    screening_hit) and tells the clearance officers. Idempotent per list version.
-    Side effects: run and hits, audit event; suspension and outbox rows on a new hit."""
-    from django.conf import settings
-
-    from vetting.clearances.services import clearance_suspend
-
-    clearance = lock(Clearance, clearance_id)
-    if clearance.state != ClearanceState.ACTIVE:
-        return None
-    if clearance.screening_runs.filter(versions__pk=version_id).exists():
-        return None
-    run = ScreeningRun.objects.create(
-        organization=clearance.organization,
-        clearance=clearance,
-        application=clearance.application,
-        trigger=ScreeningRun.Trigger.RESCREEN,
-        threshold=settings.SCREENING_THRESHOLD,
-    )
-    personnel = clearance.application.personnel.all()
-    hits = _screen(run, list(_subjects(clearance.organization, personnel)))
-    cleared = set(
-        ScreeningHit.objects.filter(
-            run__organization=clearance.organization, status=ScreeningHit.Status.FALSE_POSITIVE
-        ).values_list("subject_name", "entry__record_id")
-    )
-    new = [h for h in hits if (h.subject_name, h.entry.record_id) not in cleared]
-    event = audit_record(
-        actor=None,
-        action="screening.clearance_rescreened",
-        obj=clearance,
-        data={"run_id": run.pk, "hits": len(hits), "new_hits": len(new)},
-    )
-    if new:
-        clearance_suspend(
-            actor=None,
-            clearance_id=clearance.pk,
-            reason=SCREENING_HIT,
-            applicant_reason="Access is paused while a routine check is reviewed.",
-        )
-        notification_enqueue(
-            template_key="screening_hit",
-            recipients=users_with_role(Role.CLEARANCE_OFFICER),
-            context={
-                "clearance_id": clearance.pk,
-                "serial": clearance.serial,
-                "organization": clearance.organization.legal_name,
-                "hits": len(new),
-                "url_path": "/admin/screening/screeninghit/?status__exact=pending",
-            },
-            event_key=f"audit{event.pk}",
-        )
-    return run

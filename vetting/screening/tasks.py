@@ -4,7 +4,7 @@ from celery import shared_task
 
 from vetting.clearances.models import Clearance, ClearanceState
 
-from . import domains, services
+from . import domains, rescreen
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
@@ -13,7 +13,7 @@ def rescreen_cleared_organizations(version_id: int) -> int:
     Each clearance is its own transaction and idempotent per version."""
     ids = list(Clearance.objects.filter(state=ClearanceState.ACTIVE).values_list("pk", flat=True))
     for clearance_id in ids:
-        services.clearance_rescreen(clearance_id=clearance_id, version_id=version_id)
+        rescreen.clearance_rescreen(clearance_id=clearance_id, version_id=version_id)
     return len(ids)
 
 
