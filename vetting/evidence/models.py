@@ -5,17 +5,28 @@ the original name is kept only as text, and they are served only through an
 access-checked view.
 """
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 
 
-class PrivateStorage(LazyObject):
-    """Reads the root lazily so tests can point ``PRIVATE_STORAGE_ROOT`` elsewhere."""
+class PrivateStorage(FileSystemStorage):
+    """Files under ``settings.PRIVATE_STORAGE_ROOT``, read at each use (tests move it);
+    no URL: files are served only by the access-checked download view."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_STORAGE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
 
 
 private_storage = PrivateStorage()
