@@ -203,3 +203,28 @@ def test_the_dashboard_counts_waiting_applications_and_shows_my_queue(cast, cons
     assert 'class="waiting">2<' in page
     assert "My queue" in page and app.number in page
     assert cast.model.name in page and "0 / 100" in page
+
+
+def test_editing_a_models_configuration_is_recorded_in_the_audit_trail(cast, console):
+    from vetting.organizations.models import Sector
+
+    energy = Sector.objects.get(slug="energy")
+    response = console(cast.officer).post(
+        f"/admin/gated_models/gatedmodel/{cast.model.pk}/change/",
+        {
+            "name": cast.model.name,
+            "slug": cast.model.slug,
+            "cap": "120",
+            "requires_export_control": "on",
+            "requires_sector": "on",
+            "requires_government": "on",
+            "admitted_sectors": [energy.pk],
+            "clearance_validity_days": "365",
+            "default_conditions": "Usage is monitored.",
+        },
+    )
+    assert response.status_code == 302
+    cast.model.refresh_from_db()
+    assert cast.model.cap == 120
+    event = AuditEvent.objects.filter(action="gatedmodel.changed_in_admin").get()
+    assert event.actor_id == cast.officer.pk and "cap" in event.data["fields"]

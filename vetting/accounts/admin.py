@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from vetting.console.admin_tools import ScaleAdmin
+from vetting.console.admin_tools import AuditedAdmin, ScaleAdmin
 
 from .models import User
 
@@ -22,7 +22,7 @@ class EmailUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ScaleAdmin, BaseUserAdmin):
+class UserAdmin(AuditedAdmin, ScaleAdmin, BaseUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     list_display = [

@@ -44,6 +44,23 @@ class ReadOnlyAdmin:
         return False
 
 
+class AuditedAdmin:
+    """For the few records the admin edits directly (model configuration, organization
+    profile, staff accounts): every save is an audit event in the same transaction
+    (the admin's change view runs in one)."""
+
+    def save_model(self, request, obj, form, change):
+        from vetting.audit.services import audit_record
+
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'changed' if change else 'added'}_in_admin",
+            obj=obj,
+            data={"fields": sorted(form.changed_data)},
+        )
+
+
 class _Echo:
     def write(self, value):
         return value

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from vetting.accounts.roles import Role, has_role
+from vetting.console.admin_tools import AuditedAdmin
 from vetting.console.reason_forms import ModelRestoreForm, ModelSuspendForm
 from vetting.errors import DomainError
 
@@ -17,7 +18,7 @@ from .models import GatedModel
 
 
 @admin.register(GatedModel)
-class GatedModelAdmin(admin.ModelAdmin):
+class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "access_status",

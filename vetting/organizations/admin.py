@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
+from vetting.console.admin_tools import AuditedAdmin, ReadOnlyAdmin, ScaleAdmin
 
 from .models import Membership, Organization, Sector
 
@@ -31,7 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScaleAdmin, admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin, ScaleAdmin, admin.ModelAdmin):
     list_display = ["legal_name", "kind", "country", "uei", "ein", "cage", "domain", "created_at"]
     list_filter = ["kind", "sectors", "country"]
     search_fields = ["^legal_name", "=uei", "=ein", "=cage", "=domain"]
