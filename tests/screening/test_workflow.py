@@ -43,6 +43,8 @@ def test_a_declared_person_resembling_a_listed_name_is_a_hit(cast, lists):
     [hit] = run.hits.all()
     assert hit.subject_name == "Reza Mohamad Karimi" and hit.entry.list_code == "SDN"
     assert hit.score >= 88 and list(run.versions.all()) == [lists]
+    assert hit.matched_name in {"KARIMI, Reza Mohammad", "Reza Mohammed Karimi"}
+    assert hit.matched_alias == (hit.matched_name == "Reza Mohammed Karimi")
     assert Application.objects.get(pk=app.pk).state == State.EXPORT_CONTROL_REVIEW
 
 

@@ -141,6 +141,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "subject_name",
         "entry",
         "matched_name",
+        "matched_alias",
         "score",
         "normalizations",
         "adjudicated_by",

@@ -173,6 +173,9 @@ class ScreeningHit(models.Model):
     )
     entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="hits")
     matched_name = models.CharField(max_length=500)
+    matched_alias = models.BooleanField(
+        default=False, help_text="The matched name is one of the entry's aliases."
+    )
     score = models.FloatField()
     normalizations = models.JSONField(default=list)
     status = models.CharField(

@@ -39,6 +39,7 @@ def run_screening(run: ScreeningRun, subjects) -> list[ScreeningHit]:
                     declaration=declaration,
                     entry_id=hit.record,
                     matched_name=hit.matched_name[:500],
+                    matched_alias=hit.is_alias,
                     score=hit.score,
                     normalizations=list(hit.normalizations),
                 )
