@@ -71,3 +71,21 @@ def test_an_adjudication_without_rationale_is_refused_with_a_message(cast, lists
     assert "A rationale is required." in page.content.decode()
     assert "was changed successfully" not in page.content.decode()
     assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"
+
+
+@pytest.mark.django_db
+def test_the_hit_list_can_be_narrowed_to_one_application(cast, lists):
+    from vetting.applications import services
+
+    apps = []
+    for name in ("Reza Mohamad Karimi", "Viktor Bout"):
+        app = cast.draft()
+        declare(cast, app, name)
+        services.application_submit(actor=cast.applicant, application_id=app.pk)
+        application_screen(application_id=app.pk)
+        apps.append(app)
+    client = verified_client(cast.export)
+    page = client.get(f"/admin/screening/screeninghit/?run__application__id__exact={apps[1].pk}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Viktor Bout" in html and "Reza Mohamad Karimi" not in html

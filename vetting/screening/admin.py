@@ -135,6 +135,13 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     list_display = ["subject_name", "matched_name", "score", "status", "list_code", "run"]
     list_filter = [NeedsReviewFilter, "status", "subject_kind"]
     search_fields = ["subject_name", "matched_name"]
+    list_select_related = ["entry", "run"]
+    # The application page links here: ?run__application__id__exact=<id>
+    APPLICATION_LOOKUP = "run__application__id__exact"
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup == self.APPLICATION_LOOKUP or super().lookup_allowed(lookup, value, request)
+
     readonly_fields = [
         "run",
         "subject_kind",
