@@ -82,3 +82,13 @@ def _counts(client, pages):
         assert response.status_code == 200, page
         counts[page] = len(ctx.captured_queries)
     return counts
+
+
+def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting(cast, console, monkeypatch):
+    from vetting.console import admin_tools
+
+    monkeypatch.setattr(admin_tools, "COUNT_CAP", 2)
+    for _ in range(4):
+        cast.walk_to(State.EXPORT_CONTROL_REVIEW)
+    page = console(cast.auditor).get("/admin/applications/application/").content.decode()
+    assert "More than 2 applications" in page

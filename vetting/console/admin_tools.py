@@ -19,6 +19,10 @@ class CappedCountPaginator(Paginator):
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
+    def cap_label(self) -> str:
+        return f"{COUNT_CAP:,}"
+
+    @property
     def capped(self) -> bool:
         return self.count > COUNT_CAP
 
