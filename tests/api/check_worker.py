@@ -18,8 +18,11 @@ organization, model, key, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float
 client = Client()
 samples = []
 # Warm up (URL conf, API schema) before the test starts its clock.
-client.get("/api/v1/check", {"organization": organization, "model": model},
-           headers={"Authorization": f"Bearer {key}"})
+client.get(
+    "/api/v1/check",
+    {"organization": organization, "model": model},
+    headers={"Authorization": f"Bearer {key}"},
+)
 print("ready", flush=True)
 deadline = time.time() + seconds
 while time.time() < deadline:

@@ -201,3 +201,9 @@ def test_it_only_accepts_get(gateway, cast):
 def test_other_organizations_clearances_do_not_clear_this_one(gateway, cleared, cast):
     stranger = make_org()
     assert gateway.check(stranger.pk, cast.model.slug).json()["reason"] == "no_clearance"
+
+
+def test_it_rejects_an_unknown_parameter(gateway, cast):
+    response = gateway.check(cast.org.pk, cast.model.slug, orgnization="typo")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("'orgnization': unknown parameter")

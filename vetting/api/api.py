@@ -6,14 +6,16 @@ not allowed (wrong model, wrong kind), 404 unknown model or clearance, 503 the
 service cannot answer (gateways treat it as "not cleared").
 """
 
+import re
 from datetime import UTC, datetime
+from typing import Annotated
 
 from django.db import DatabaseError
 from django.http import HttpResponse
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from . import certificates, check, freshness, keys, partner, sync
 from .models import GatewayKey
@@ -116,6 +118,7 @@ def check_clearance(
 
 @api.get("/jwks", auth=None, response=Jwks, summary="Public keys that sign certificates")
 def jwks(request):
+    check.reject_unknown(request.GET, frozenset())
     return certificates.signing.jwks()
 
 
@@ -125,6 +128,7 @@ def jwks(request):
     summary="Signed status list (bit = 1: clearance not valid now)",
 )
 def status_list(request):
+    check.reject_unknown(request.GET, frozenset())
     token, etag = certificates.status_list_document()
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -141,13 +145,24 @@ def status_list(request):
     summary="Signed certificate of one clearance",
 )
 def certificate(request, serial: str = Path(..., max_length=32, pattern=r"^[A-Z0-9-]+$")):
+    check.reject_unknown(request.GET, frozenset())
     key = _require_kind(request, GatewayKey.Kind.GATEWAY)
     clearance = sync.clearance_for_key(serial, key)
     return {"serial": clearance.serial, "certificate": certificates.certificate_mint(clearance)}
 
 
+def _iso_8601_only(value):
+    # pydantic would also take "0.5" as seconds since 1970; the API promises ISO 8601.
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("give an ISO 8601 time such as 2026-01-31T12:00:00Z")
+    return value
+
+
+IsoTime = Annotated[datetime, BeforeValidator(_iso_8601_only)]
+
+
 class SyncParams(Schema):
-    changed_since: datetime | None = Field(
+    changed_since: IsoTime | None = Field(
         None, description="ISO 8601 time; only clearances changed at or after it."
     )
     cursor: str | None = Field(
@@ -162,6 +177,7 @@ class SyncParams(Schema):
     summary="Clearances changed since a time, oldest change first",
 )
 def clearances(request, params: Query[SyncParams]):
+    check.reject_unknown(request.GET, frozenset(SyncParams.model_fields))
     key = _require_kind(request, GatewayKey.Kind.GATEWAY)
     since = params.changed_since
     if since is not None:
@@ -178,6 +194,7 @@ def clearances(request, params: Query[SyncParams]):
     summary="Signed, versioned list of active clearances (auditor keys)",
 )
 def partner_list(request):
+    check.reject_unknown(request.GET, frozenset())
     _require_kind(request, GatewayKey.Kind.AUDITOR)
     document = partner.partner_list_document(partner.partner_list_publish())
     return {

@@ -37,6 +37,7 @@ BARE_PATH = "/api/v1/_bare"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 _MAX_ID = 2**63 - 1
 _MAX_ANSWERS = 100_000
+CHECK_PARAMS = frozenset({"organization", "model", "seat"})
 
 
 class ApiError(Exception):
@@ -72,6 +73,19 @@ def _clean(params, name: str, *, required: bool, max_length: int) -> str | None:
     if not value.isprintable():
         raise ApiError(400, f"{name}: contains control characters (such as NUL).")
     return value
+
+
+def reject_unknown(params, known: frozenset[str]) -> None:
+    """A misspelt parameter is an error, not silently ignored."""
+    unknown = params.keys() - known
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ApiError(
+            400,
+            f"{name[:40]!r}: unknown parameter; expected "
+            + (", ".join(sorted(known)) or "none")
+            + ".",
+        )
 
 
 def parse_organization(value: str) -> tuple[str, int | str]:
@@ -166,12 +180,14 @@ def _answer_from_db(org: tuple[str, int | str], model: ModelInfo) -> tuple[dict,
 
 def answer_check(params, authorization: str | None, *, fresh: bool = False) -> dict:
     """The check's JSON answer; raises ApiError for 4xx and freshness.Unavailable."""
-    organization = _clean(params, "organization", required=True, max_length=64)
-    slug = _clean(params, "model", required=True, max_length=60)
-    seat = _clean(params, "seat", required=False, max_length=200)
+    # The key first: an unauthenticated caller learns nothing, not even about parameters.
     key = keys.authenticate(keys.parse_authorization(authorization))
     if key is None:
         raise ApiError(401, "A valid API key is required (Authorization: Bearer vk_...).")
+    reject_unknown(params, CHECK_PARAMS)
+    organization = _clean(params, "organization", required=True, max_length=64)
+    slug = _clean(params, "model", required=True, max_length=60)
+    seat = _clean(params, "seat", required=False, max_length=200)
     if not _SLUG.fullmatch(slug):
         raise ApiError(400, "model: a model slug has only letters, digits, - and _.")
     org = parse_organization(organization)
