@@ -5,6 +5,12 @@ from tests.factories import make_model, make_org, make_user
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The production hasher's deliberate slowness would dominate these view tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def private_storage_root(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     return settings.PRIVATE_STORAGE_ROOT
