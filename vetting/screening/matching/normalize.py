@@ -6,7 +6,7 @@ No Django here: the engine is used by the benchmark and could be used elsewhere.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from anyascii import anyascii
 from confusable_homoglyphs import confusables
@@ -31,13 +31,13 @@ class Name:
     set_aside: tuple[str, ...] = ()
     applied: tuple[str, ...] = field(default=())
 
-    @property
+    @cached_property
     def core(self) -> tuple[str, ...]:
         """The tokens without particles (al-, bin, van ...), unless that leaves nothing."""
         core = tuple(t for t in self.tokens if t not in PARTICLES)
         return core or self.tokens
 
-    @property
+    @cached_property
     def joined(self) -> str:
         return "".join(self.tokens)
 

@@ -130,10 +130,8 @@ def _align(q: tuple[str, ...], c: tuple[str, ...]) -> float:
     extra tokens of the longer name (missing middle names) cost a small penalty."""
     if not q or not c:
         return 0.0
-    pairs = sorted(
-        ((token_similarity(x, y), i, j) for i, x in enumerate(q) for j, y in enumerate(c)),
-        reverse=True,
-    )
+    pairs = [(token_similarity(x, y), i, j) for i, x in enumerate(q) for j, y in enumerate(c)]
+    pairs.sort(reverse=True)
     used_q, used_c, total, weight, weakest = set(), set(), 0.0, 0.0, 100.0
     for sim, i, j in pairs:
         if i in used_q or j in used_c or sim < 50:
