@@ -1,10 +1,11 @@
 """The outbox in the console: what was sent, what is pending, what failed and why."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
 
 from .models import Notification
+from .services import notification_resend
 
 
 @admin.register(Notification)
@@ -23,6 +24,22 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ["=recipient_email", "=dedupe_key"]
     ordering = ["-id"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["resend_failed"]
+
+    @admin.action(description="Resend the selected failed notifications")
+    def resend_failed(self, request, queryset):
+        failed = list(
+            queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True)
+        )
+        for pk in failed:
+            notification_resend(actor=request.user, notification_id=pk)
+        skipped = queryset.count() - len(failed)
+        self.message_user(
+            request,
+            f"{len(failed)} notification(s) queued again"
+            + (f"; {skipped} skipped because they had not failed." if skipped else "."),
+            messages.SUCCESS if failed else messages.WARNING,
+        )
 
     @admin.display(description="last error")
     def short_error(self, obj):

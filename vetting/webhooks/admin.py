@@ -10,6 +10,7 @@ from .services import webhook_redeliver
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         choices=EventType.choices,
         required=False,
