@@ -199,3 +199,15 @@ def test_rescreening_suspends_on_a_new_hit_and_queues_it_for_officers(cast, list
     assert clearance_rescreen(clearance_id=clearance.pk, version_id=version.pk) is None
     page = verified_client(cast.officer).get("/admin/screening/screeninghit/?queue=rescreen")
     assert "Utility Grid Holdings" in page.content.decode()
+
+
+def test_a_member_on_a_denied_email_domain_gets_the_application_rejected(cast, lists):
+    from tests.factories import make_user
+    from vetting.organizations.models import Membership
+
+    insider = make_user("insider@Shell-Front.example")
+    Membership.objects.create(user=insider, organization=cast.org)
+    denied_party_add(actor=cast.officer, email_domain="shell-front.example", reason="Front.")
+    app = _submitted_with(cast, "Sam Smith")
+    application_screen(application_id=app.pk)
+    assert Application.objects.get(pk=app.pk).state == State.REJECTED

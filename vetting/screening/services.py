@@ -18,7 +18,7 @@ from vetting.organizations.selectors import is_member
 
 from .lists import current_index
 from .models import DeniedParty, ScreeningHit, ScreeningRun
-from .selectors import denial_of, email_domain_is_denied
+from .selectors import denial_of
 
 DENIED_PARTY = "denied_party"
 SCREENING_HIT = "screening_hit"
@@ -97,11 +97,13 @@ def _application_screen(application_id: int) -> ScreeningRun | None:
 
 
 def _denied_person_domain(application) -> DeniedParty | None:
-    for email in application.personnel.values_list("work_email", flat=True):
-        if email_domain_is_denied(email):
-            domain = email.rsplit("@", 1)[-1].lower()
-            return DeniedParty.objects.filter(email_domain__iexact=domain).first()
-    return None
+    """A deny-listed email domain used by a declared person or a member of the applicant."""
+    declared = application.personnel.values_list("work_email", flat=True)
+    members = application.organization.members.values_list("email", flat=True)
+    domains = {email.rsplit("@", 1)[-1].lower() for email in [*declared, *members]}
+    return DeniedParty.objects.filter(
+        kind=DeniedParty.Kind.EMAIL_DOMAIN, email_domain__in=domains
+    ).first()
 
 
 def reject_denied_party(application, denial: DeniedParty) -> None:
