@@ -108,3 +108,13 @@ def test_ensure_totp_device_gives_a_known_secret_and_is_idempotent():
     assert first.pk == again.pk
     assert TOTPDevice.objects.filter(user=user).count() == 1
     assert again.verify_token(code_for(again))
+
+
+def test_a_staff_user_can_sign_out_from_the_code_page():
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    ensure_totp_device(user, KEY)
+    client = password_login(user)
+    assert "mfa-sign-out" in client.get("/admin/mfa/verify/").content.decode()
+    response = client.post("/admin/mfa/sign-out/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session

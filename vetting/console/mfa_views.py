@@ -6,11 +6,13 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vetting.accounts.mfa import base32_secret, otpauth_uri, pending_device
@@ -112,3 +114,12 @@ def enroll(request, site):
             qr_svg=_qr_svg(uri),
         ),
     )
+
+
+@require_POST
+@csrf_protect
+def sign_out(request, site):
+    """Leave from the code or enrollment page (the admin's own logout needs a
+    verified session, so it would only send the person back here)."""
+    logout(request)
+    return HttpResponseRedirect(reverse("admin:login", current_app=site.name))

@@ -54,6 +54,7 @@ class ConsoleAdminSite(admin.AdminSite):
         return [
             path("mfa/verify/", mfa_views.verify, {"site": self}, name="mfa_verify"),
             path("mfa/enroll/", mfa_views.enroll, {"site": self}, name="mfa_enroll"),
+            path("mfa/sign-out/", mfa_views.sign_out, {"site": self}, name="mfa_sign_out"),
             *super().get_urls(),
         ]
 
