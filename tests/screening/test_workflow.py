@@ -211,3 +211,20 @@ def test_a_member_on_a_denied_email_domain_gets_the_application_rejected(cast, l
     app = _submitted_with(cast, "Sam Smith")
     application_screen(application_id=app.pk)
     assert Application.objects.get(pk=app.pk).state == State.REJECTED
+
+
+def test_the_officers_email_about_a_rescreening_hit_names_the_clearance_and_count():
+    from vetting.notifications.emails import render_email
+
+    subject, text, html = render_email(
+        "screening_hit",
+        {
+            "clearance_id": 1,
+            "serial": "CLR-2026-ABCD",
+            "organization": "Utility Grid Holdings",
+            "hits": 2,
+            "url_path": "/admin/screening/screeninghit/?queue=rescreen",
+        },
+    )
+    assert "CLR-2026-ABCD" in subject and "Utility Grid Holdings" in subject
+    assert "2 new screening hit(s)" in text and "2</strong> new screening hit(s)" in html

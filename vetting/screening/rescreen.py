@@ -69,7 +69,7 @@ def _clearance_rescreen(clearance_id: int, version_id: int) -> ScreeningRun | No
                 "serial": clearance.serial,
                 "organization": clearance.organization.legal_name,
                 "hits": len(new),
-                "url_path": "/admin/screening/screeninghit/?status__exact=pending",
+                "url_path": "/admin/screening/screeninghit/?queue=rescreen",
             },
             event_key=f"audit{event.pk}",
         )
