@@ -228,3 +228,16 @@ def test_editing_a_models_configuration_is_recorded_in_the_audit_trail(cast, con
     assert cast.model.cap == 120
     event = AuditEvent.objects.filter(action="gatedmodel.changed_in_admin").get()
     assert event.actor_id == cast.officer.pk and "cap" in event.data["fields"]
+
+
+def test_the_case_file_links_to_the_applications_screening_hits(cast, console):
+    from vetting.applications import services
+    from vetting.screening.services import application_screen
+
+    app = cast.draft()
+    services.application_submit(actor=cast.applicant, application_id=app.pk)
+    assert application_screen(application_id=app.pk) is not None
+    page = console(cast.export).get(f"/admin/applications/application/{app.pk}/change/")
+    html = page.content.decode()
+    assert 'id="case-screening"' in html
+    assert f"?run__application__id__exact={app.pk}" in html

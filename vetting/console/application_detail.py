@@ -33,6 +33,15 @@ def _screening(application):
     return list(runs.prefetch_related("hits").order_by("-id")[:5])
 
 
+def _screening_hits_url(application) -> str:
+    """The screening console's hit list narrowed to this application, if installed."""
+    try:
+        base = reverse("admin:screening_screeninghit_changelist")
+    except NoReverseMatch:
+        return ""
+    return f"{base}?run__application__id__exact={application.pk}"
+
+
 def case_file(user, application) -> dict:
     """Everything a reviewer reads before deciding, in a fixed number of queries."""
     audit = AuditEvent.objects.filter(
@@ -47,6 +56,7 @@ def case_file(user, application) -> dict:
         ),
         "evidence": _evidence(application),
         "screening_runs": _screening(application),
+        "screening_hits_url": _screening_hits_url(application),
         "audit_events": list(audit),
         "clearance": getattr(application, "clearance", None)
         if application.state == "approved"
