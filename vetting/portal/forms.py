@@ -8,6 +8,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.validators import MinValueValidator
 from django.forms.boundfield import BoundField
 from django_countries import countries
 
@@ -206,7 +207,7 @@ class UseStepForm(UswdsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = True
-        self.fields["requested_seats"].min_value = 1
+        self.fields["requested_seats"].validators.append(MinValueValidator(1))
         self.fields["requested_seats"].widget.attrs["min"] = 1
 
 
