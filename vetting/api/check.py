@@ -178,8 +178,9 @@ def _answer_from_db(org: tuple[str, int | str], model: ModelInfo) -> tuple[dict,
     return answer, valid_until
 
 
-def answer_check(params, authorization: str | None, *, fresh: bool = False) -> dict:
-    """The check's JSON answer; raises ApiError for 4xx and freshness.Unavailable."""
+def answer_check(params, authorization: str | None, *, fresh: bool = False) -> bytes:
+    """The check's JSON answer, serialized; raises ApiError for 4xx and
+    freshness.Unavailable (or DatabaseError) for 503."""
     # The key first: an unauthenticated caller learns nothing, not even about parameters.
     key = keys.authenticate(keys.parse_authorization(authorization))
     if key is None:
@@ -199,11 +200,30 @@ def answer_check(params, authorization: str | None, *, fresh: bool = False) -> d
     answers = freshness.memo().setdefault("answers", {})
     cached = None if fresh else answers.get((org, model.id))
     if cached is None or cached[1] <= time.time():
-        cached = _answer_from_db(org, model)
+        answer, valid_until = _answer_from_db(org, model)
+        cached = (answer, valid_until, {})
         if len(answers) >= _MAX_ANSWERS:
             answers.clear()
         answers[(org, model.id)] = cached
-    return {**cached[0], "organization": organization, "seat": seat}
+    # The serialized body is kept beside the answer (most gateways repeat the same ask).
+    bodies = cached[2]
+    body = bodies.get((organization, seat))
+    if body is None:
+        body = json.dumps({**cached[0], "organization": organization, "seat": seat}).encode()
+        if len(bodies) < 64:
+            bodies[(organization, seat)] = body
+    return body
+
+
+def _unavailable() -> HttpResponse:
+    # Fail closed: the gateway must treat 503 as "not cleared".
+    body = {
+        "detail": "The clearance service cannot answer now; treat the organization as "
+        "not cleared and retry.",
+        "cleared": False,
+        "reason": "unavailable",
+    }
+    return _json(503, body, Retry_After="1")
 
 
 def check_view(request) -> HttpResponse:
@@ -211,24 +231,15 @@ def check_view(request) -> HttpResponse:
         return _json(405, {"detail": "Use GET."}, Allow="GET")
     fresh = "no-cache" in request.headers.get("Cache-Control", "")
     try:
-        return _json(
-            200, answer_check(request.GET, request.headers.get("Authorization"), fresh=fresh)
-        )
+        body = answer_check(request.GET, request.headers.get("Authorization"), fresh=fresh)
     except ApiError as exc:
         extra = {"WWW_Authenticate": "Bearer"} if exc.status == 401 else {}
         return _json(exc.status, {"detail": exc.detail}, **extra)
     except (freshness.Unavailable, DatabaseError):
-        # Fail closed: the gateway must treat 503 as "not cleared".
-        return _json(
-            503,
-            {
-                "detail": "The clearance service cannot answer now; treat the "
-                "organization as not cleared and retry.",
-                "cleared": False,
-                "reason": "unavailable",
-            },
-            Retry_After="1",
-        )
+        return _unavailable()
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class CheckMiddleware:

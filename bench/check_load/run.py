@@ -1,0 +1,229 @@
+"""Load benchmark of the clearance check (see README "Gateway integration").
+
+Starts gunicorn with production settings on PostgreSQL + Redis and measures, in the
+same run and server configuration, with wrk on loopback:
+  1. a bare JSON view (served only when VETTING_BENCH_BARE=1, by the same middleware),
+  2. the check with a warm cache,
+  3. the check on the database path (Cache-Control: no-cache skips the answer cache),
+  4. the warm check's p99 at about half its peak rate,
+then the revocation propagation time under load, and offline certificate
+verifications per second in vetting/gateway_verifier.py. BENCH_QUICK=1: short runs.
+"""
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+DURATION = 3 if QUICK else 10
+PORT = int(os.environ.get("BENCH_PORT", "8160"))
+BASE = f"http://127.0.0.1:{PORT}"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "vetting_bench_api")
+ENV = {
+    **os.environ,
+    "VETTING_ENV": "production",
+    "SECRET_KEY": "bench-only-" + "k" * 40,
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
+    "VETTING_SIGNING_KEYS": "bench:"
+    + base64.b64encode(b"bench-seed-32-bytes-long-exactly").decode(),
+    "VETTING_BENCH_BARE": "1",
+    "VETTING_VAR_DIR": os.environ.get("VETTING_VAR_DIR", tempfile.mkdtemp(prefix="bench-")),
+    "LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(ROOT),
+}
+
+
+def run(*args, **kwargs):
+    return subprocess.run(
+        args, env=ENV, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
+    ).stdout
+
+
+def prepare_database() -> dict:
+    for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
+        run("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql)
+    run(sys.executable, "manage.py", "migrate", "-v0")
+    return json.loads(run(sys.executable, "bench/check_load/django_side.py", "seed"))
+
+
+def start_server():
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "vetting.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "2",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=ENV,
+        cwd=ROOT,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/api/v1/_bare", timeout=1).read()  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(path: str, headers: dict, *, duration=DURATION, connections=8, script=None) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run([*args, BASE + path], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {
+        p: float(v) * _UNITS[u]
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def check_path(facts) -> str:
+    return f"/api/v1/check?organization={facts['organization']}&model={facts['model']}"
+
+
+def half_peak(facts, auth, peak_rps) -> dict:
+    connections = 8
+    delay_ms = max(1, round(connections * 1000 / (peak_rps / 2)))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"function delay() return {delay_ms} end\n")
+    return wrk(check_path(facts), auth, connections=connections, script=script.name)
+
+
+def propagation(facts, auth) -> dict:
+    """Pollers on keep-alive connections (spread over the workers) while wrk loads the
+    warm check; the clearance is revoked in another process; how long after the
+    commit did any poller still get an allow?"""
+    samples, stop = [], threading.Event()
+
+    def poll():
+        conn = HTTPConnection("127.0.0.1", PORT, timeout=5)
+        while not stop.is_set():
+            conn.request("GET", check_path(facts), headers=auth)
+            body = json.loads(conn.getresponse().read())
+            samples.append((time.time(), body.get("cleared") is True))
+
+    load = threading.Thread(target=wrk, args=(check_path(facts), auth), kwargs={"duration": 5})
+    pollers = [threading.Thread(target=poll) for _ in range(4)]
+    for thread in [load, *pollers]:
+        thread.start()
+    time.sleep(1.5)
+    committed = json.loads(
+        run(
+            sys.executable,
+            "bench/check_load/django_side.py",
+            "revoke",
+            str(facts["clearance"]),
+            str(facts["officer"]),
+        )
+    )["at"]
+    load.join()
+    stop.set()
+    for thread in pollers:
+        thread.join()
+    after = [(t - committed, ok) for t, ok in samples if t > committed]
+    late = [dt for dt, ok in after if ok]
+    return {
+        "last_allow_after_commit_ms": round(max(late) * 1000, 1) if late else 0.0,
+        "checks_after_commit": len(after),
+        "allowed_before": any(ok for t, ok in samples if t < committed),
+    }
+
+
+def offline_verifications(facts, auth) -> float:
+    spec = importlib.util.spec_from_file_location(
+        "gateway_verifier", ROOT / "vetting" / "gateway_verifier.py"
+    )
+    gv = importlib.util.module_from_spec(spec)
+    sys.modules["gateway_verifier"] = gv
+    spec.loader.exec_module(gv)
+    verifier = gv.Verifier(gv.fetch_jwks(BASE))
+    verifier.load_status_list(gv.fetch_status_list(BASE, facts["key"]).token)
+    url = f"{BASE}/api/v1/clearances/{facts['serial']}/certificate"
+    request = urllib.request.Request(url, headers=auth)  # noqa: S310 - loopback http
+    token = json.loads(urllib.request.urlopen(request).read())["certificate"]  # noqa: S310
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < (1 if QUICK else 3):
+        verifier.verify(token, model=facts["model"])
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def main():
+    facts = prepare_database()
+    auth = {"Authorization": f"Bearer {facts['key']}"}
+    server = start_server()
+    try:
+        wrk(check_path(facts), auth, duration=1)  # warm both workers
+        results = {
+            "bare": wrk("/api/v1/_bare", {}),
+            "check_warm": wrk(check_path(facts), auth),
+            "check_db": wrk(check_path(facts), {**auth, "Cache-Control": "no-cache"}),
+        }
+        results["check_warm_half_peak"] = half_peak(facts, auth, results["check_warm"]["rps"])
+        bad = {name: r["non_2xx"] for name, r in results.items() if r["non_2xx"]}
+        if bad:
+            raise SystemExit(f"non-2xx answers during the load: {bad}")
+        verifications = offline_verifications(facts, auth)
+        revocation = propagation(facts, auth)  # last: revocation is terminal
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    bare = results["bare"]["rps"]
+    print(
+        f"bench/check_load ({'quick' if QUICK else 'full'}; gunicorn 2 workers x 2 threads, "
+        f"wrk -t2 -c8, {DURATION}s each, PostgreSQL + Redis, production settings)"
+    )
+    print(f"{'endpoint':<22}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'x bare':>9}")
+    for name, r in results.items():
+        print(f"{name:<22}{r['rps']:>9.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['rps'] / bare:>9.2f}")
+    print("targets: check_warm >= 0.85 x bare, check_db >= 0.30 x bare, p99 < 10 ms at half peak")
+    print(
+        f"revocation under load: last allow {revocation['last_allow_after_commit_ms']} ms "
+        f"after commit ({revocation['checks_after_commit']} checks after commit; "
+        f"cleared before: {revocation['allowed_before']})"
+    )
+    print(f"offline verifications/s (gateway_verifier, 1 core): {verifications:.0f}")
+
+
+if __name__ == "__main__":
+    main()
