@@ -3,9 +3,25 @@ from django.db import connection
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need PostgreSQL's row locks and triggers. On the
-    embedded SQLite default they are deselected (not skipped); `.ci/run` runs
-    the suite on PostgreSQL too, where they run."""
+    """Two suite-wide rules.
+
+    Tests marked ``postgres`` need PostgreSQL's row locks and triggers. On the
+    embedded SQLite default they are deselected (not skipped); `.ci/run` runs the
+    suite on PostgreSQL too, where they run.
+
+    Every transactional test (live server, real worker, threads) gets serialized
+    rollback: its flush would otherwise also wipe the rows that migrations load
+    (sectors, role groups) for every transactional test after it.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in item.fixturenames for name in ("transactional_db", "live_server")
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs))
     if connection.vendor == "postgresql":
         return
     keep, drop = [], []
