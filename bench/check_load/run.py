@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "ALLOWED_HOSTS": "127.0.0.1",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6"),
     "VETTING_SIGNING_KEYS": "bench:"
     + base64.b64encode(b"bench-seed-32-bytes-long-exactly").decode(),
     "VETTING_BENCH_BARE": "1",
@@ -188,7 +189,19 @@ def offline_verifications(facts, auth) -> float:
     return count / (time.perf_counter() - started)
 
 
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    # Debian's package; CI and developers' machines run as root with apt available.
+    print("wrk is missing: apt-get install -y wrk", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+
+
 def main():
+    ensure_wrk()
     facts = prepare_database()
     auth = {"Authorization": f"Bearer {facts['key']}"}
     server = start_server()

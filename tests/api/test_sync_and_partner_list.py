@@ -80,9 +80,9 @@ def test_the_partner_list_is_signed_and_lists_active_clearances(
     [row] = body["document"]["entries"]
     assert row["serial"] == cleared.serial
     assert row["organization"] == cast.org.legal_name
-    assert row["sectors"] == ["energy"]
-    assert row["model"] == cast.model.slug
-    assert row["signed_off_by"] == cast.government.email
+    assert row["sectors"] == ["Energy"]
+    assert row["model_slug"] == cast.model.slug
+    assert row["signed_off_by"] == cast.government.display_name
     assert body["document"]["changes"]["added"] == [row]
 
 

@@ -1,10 +1,10 @@
 """The partner list: active clearances as a signed, versioned document.
 
 Columns match the admin's partner-list CSV: organization, identifiers (UEI, EIN,
-CAGE), sectors, model, seats, issued, expires, and who signed off (the government
-official whose approval issued the clearance). A new version is stored only when
-the rows change, and each version lists what was added, removed or changed since
-the one before.
+CAGE), country, sectors, the clearance's sector, model, serial, seats, issued,
+expires, and who signed off and when (the approval that issued the clearance).
+A new version is stored only when the rows change, and each version lists what
+was added, removed or changed since the one before.
 """
 
 import hashlib
@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from vetting.applications.models import ReviewDecision
 from vetting.clearances.models import Clearance, ClearanceState
-from vetting.gated_models.models import ReviewStep
 
 from . import signing
 from .models import PartnerListVersion
@@ -23,45 +22,53 @@ from .models import PartnerListVersion
 PARTNER_LIST_TYP = "vetting-partner-list+jwt"
 
 
-def _signed_off_by(application_ids) -> dict[int, str]:
+def _signoffs(application_ids) -> dict[int, ReviewDecision]:
+    """The last approving decision of each application (as the admin's CSV shows)."""
     decisions = (
         ReviewDecision.objects.filter(
             application_id__in=application_ids,
-            step=ReviewStep.GOVERNMENT,
-            outcome=ReviewDecision.Outcome.APPROVED,
+            outcome__in=[ReviewDecision.Outcome.APPROVED, ReviewDecision.Outcome.PASSED],
         )
         .select_related("reviewer")
-        .order_by("decided_at")
+        .order_by("decided_at", "id")
     )
-    return {d.application_id: (d.reviewer.email if d.reviewer else "") for d in decisions}
+    return {d.application_id: d for d in decisions}
 
 
-def partner_rows(now=None) -> list[dict]:
-    """One row per active, unexpired clearance, ordered by serial."""
-    now = now or timezone.now()
+def partner_rows() -> list[dict]:
+    """One row per active clearance, ordered by serial; the columns of the admin's
+    partner-list CSV (vetting/clearances/admin.py)."""
     clearances = list(
-        Clearance.objects.filter(state=ClearanceState.ACTIVE, expires_at__gt=now)
-        .select_related("organization", "gated_model")
+        Clearance.objects.filter(state=ClearanceState.ACTIVE)
+        .select_related("organization", "gated_model", "sector")
         .prefetch_related("organization__sectors")
         .order_by("serial")
     )
-    signers = _signed_off_by([c.application_id for c in clearances])
-    return [
-        {
-            "serial": c.serial,
-            "organization": c.organization.legal_name,
-            "uei": c.organization.uei,
-            "ein": c.organization.ein,
-            "cage": c.organization.cage,
-            "sectors": sorted(s.slug for s in c.organization.sectors.all()),
-            "model": c.gated_model.slug,
-            "seats": c.seats,
-            "issued": c.issued_at.isoformat(),
-            "expires": c.expires_at.isoformat(),
-            "signed_off_by": signers.get(c.application_id, ""),
-        }
-        for c in clearances
-    ]
+    signoffs = _signoffs([c.application_id for c in clearances])
+    rows = []
+    for c in clearances:
+        org, signoff = c.organization, signoffs.get(c.application_id)
+        reviewer = signoff.reviewer if signoff else None
+        rows.append(
+            {
+                "serial": c.serial,
+                "organization": org.legal_name,
+                "uei": org.uei,
+                "ein": org.ein,
+                "cage": org.cage,
+                "country": str(org.country.code),
+                "sectors": sorted(s.name for s in org.sectors.all()),
+                "clearance_sector": c.sector.name,
+                "model": c.gated_model.name,
+                "model_slug": c.gated_model.slug,
+                "seats": c.seats,
+                "issued": c.issued_at.date().isoformat(),
+                "expires": c.expires_at.date().isoformat(),
+                "signed_off_by": reviewer.display_name if reviewer else "",
+                "signed_off_at": signoff.decided_at.isoformat() if signoff else None,
+            }
+        )
+    return rows
 
 
 def _digest(rows: list[dict]) -> str:

@@ -1,6 +1,6 @@
 """Response and error shapes of the gateway API, as published in the OpenAPI document."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
@@ -86,12 +86,16 @@ class PartnerRow(Schema):
     uei: str
     ein: str
     cage: str
+    country: str
     sectors: list[str]
+    clearance_sector: str
     model: str
+    model_slug: str
     seats: int
-    issued: datetime
-    expires: datetime
+    issued: date
+    expires: date
     signed_off_by: str
+    signed_off_at: datetime | None
 
 
 class PartnerChanges(Schema):
