@@ -49,6 +49,7 @@ def test_an_approval_emails_the_applicant_with_serial_conditions_and_link(cast, 
         # Never internal notes or citizenship data.
         assert "agency liaison" not in body
         assert "Alex Analyst" not in body and "us_citizen" not in body
+    outbox_drained()  # the row is marked just after the server's reply
     row = Notification.objects.get(template_key="application_approved")
     assert (row.status, row.attempts) == ("sent", 1)
 
@@ -88,6 +89,7 @@ def test_a_decision_committed_while_the_broker_is_down_is_delivered_by_the_sweep
     start_worker()
     sweep_outbox.delay()
     wait_for(lambda: approved_mails(smtp), what="the approval email after the outage")
+    outbox_drained()
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 1)
     assert len(approved_mails(smtp)) == 1
@@ -105,6 +107,7 @@ def test_a_transient_smtp_error_twice_is_retried_and_delivered_on_the_third_try(
     ]
     review.application_approve(actor=cast.government, application_id=app_.pk)
     wait_for(lambda: approved_mails(smtp), what="the approval email")
+    outbox_drained()
     row = Notification.objects.get(template_key="application_approved")
     assert (row.status, row.attempts) == ("sent", 3)
     assert smtp.data_replies[cast.applicant.email] == []

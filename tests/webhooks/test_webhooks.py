@@ -37,6 +37,10 @@ def test_the_receiver_verifies_the_signature_of_every_delivery(cast, start_worke
         clearance = Clearance.objects.get()
         suspend(cast, clearance)
         wait_for(lambda: len(receiver.requests) >= 2, what="two webhook deliveries")
+        wait_for(
+            lambda: set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"},
+            what="both deliveries to be marked delivered",
+        )
     assert [verified for _, _, verified in receiver.requests] == [True, True]
     events = receiver.events()
     assert [e["type"] for e in events] == ["clearance.issued", "clearance.suspended"]
