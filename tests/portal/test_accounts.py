@@ -1,4 +1,5 @@
 import time
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -136,3 +137,27 @@ def test_repeated_failures_lock_that_user_from_that_address_only_until_the_cool_
     assert login(client.__class__(), user.email, PASSWORD, "10.0.0.2").status_code == 302
     time.sleep(4.2)
     assert login(client, user.email, PASSWORD, "10.0.0.1").status_code == 302
+
+
+def test_a_newcomer_invited_by_email_lands_on_the_invitation_after_verifying(client, db):
+    from tests.factories import make_org
+    from vetting.organizations.services import invitation_token
+
+    org = make_org(admin=make_user())
+    invitation = reverse(
+        "portal:invitation",
+        args=[invitation_token(organization_id=org.pk, email="grace@grid.example", role="member")],
+    )
+    login_page = client.get(invitation, follow=True)
+    assert f"?next={quote(invitation, safe='')}" in login_page.content.decode()
+    client.post(f"{reverse('signup')}?next={invitation}", {**SIGNUP, "next": invitation})
+    user = User.objects.get(email="grace@grid.example")
+    response = client.get(reverse("verify_email", args=[verification_token(user)]))
+    assert response.url == invitation
+
+
+def test_an_offsite_next_is_ignored_after_verification(client, db):
+    client.post(reverse("signup"), {**SIGNUP, "next": "https://evil.example/"})
+    user = User.objects.get(email="grace@grid.example")
+    response = client.get(reverse("verify_email", args=[verification_token(user)]))
+    assert response.url == reverse("portal:dashboard")

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vetting.errors import DomainError
@@ -14,6 +15,7 @@ from .forms import SignUpForm
 from .scoping import apply_errors
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+AFTER_VERIFICATION = "portal_after_verification"
 
 
 def signup(request):
@@ -33,8 +35,17 @@ def signup(request):
             apply_errors(form, exc)
         else:
             login(request, user, backend=BACKEND)
+            _remember_next(request)
             return redirect("verify_pending")
-    return render(request, "accounts/signup.html", {"form": form})
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def _remember_next(request) -> None:
+    """Where to go once verified (e.g. an invitation that sent the newcomer here)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        request.session[AFTER_VERIFICATION] = target
 
 
 @login_required
@@ -61,4 +72,4 @@ def verify(request, token):
         messages.success(request, "Your email address is verified. Sign in to continue.")
         return redirect("login")
     messages.success(request, "Your email address is verified.")
-    return redirect("portal:dashboard")
+    return redirect(request.session.pop(AFTER_VERIFICATION, None) or "portal:dashboard")
