@@ -23,9 +23,11 @@ class Command(BaseCommand):
         python = shlex.quote(sys.executable)
         manager = Manager()
         manager.add_process(
-            "web", f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload")
+            "web", f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload"
+        )
         manager.add_process(
-            "worker", f"{python} -m celery -A vetting worker --loglevel INFO --concurrency 2")
+            "worker", f"{python} -m celery -A vetting worker --loglevel INFO --concurrency 2"
+        )
         manager.add_process("beat", f"{python} -m celery -A vetting beat --loglevel INFO")
         manager.loop()
         sys.exit(manager.returncode)
