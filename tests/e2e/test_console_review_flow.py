@@ -26,20 +26,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The CI box has two cores shared with other work; Playwright's 5 s default flaked there.
+SLOW_MACHINE_MS = 30_000
+
+
 @pytest.fixture
 def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # test itself makes between pages are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=SLOW_MACHINE_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+    expect.set_options(timeout=5_000)  # Playwright's default, for other browser tests
 
 
 def sign_in(browser, base_url, user, device, shot):
-    page = browser.new_context().new_page()
+    context = browser.new_context()
+    context.set_default_timeout(SLOW_MACHINE_MS)
+    page = context.new_page()
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", PASSWORD)
