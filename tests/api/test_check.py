@@ -207,3 +207,31 @@ def test_it_rejects_an_unknown_parameter(gateway, cast):
     response = gateway.check(cast.org.pk, cast.model.slug, orgnization="typo")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("'orgnization': unknown parameter")
+
+
+def test_a_change_signalled_by_another_process_reaches_this_one(gateway, cleared, cast):
+    """E.g. the Celery worker expiring a clearance: with Redis the token is in Redis,
+    in the embedded default it is a file under VAR_DIR; either way this process
+    drops its cached answers within LOCAL_TTL."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from vetting.api import freshness
+
+    assert gateway.check(cleared.organization_id, cast.model.slug).json()["cleared"] is True
+    type(cleared).objects.filter(pk=cleared.pk).update(state="suspended")  # no signal here
+    subprocess.run(  # noqa: S603 - our own fixed code
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from vetting.api import freshness; freshness.bump()",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "vetting.settings", "PYTHONPATH": os.getcwd()},
+        check=True,
+        capture_output=True,
+    )
+    time.sleep(freshness.LOCAL_TTL)
+    body = gateway.check(cleared.organization_id, cast.model.slug).json()
+    assert (body["cleared"], body["reason"]) == (False, "suspended")

@@ -9,15 +9,21 @@ the commit survives it. Each worker process re-reads the token at most every
 
 A change is therefore visible to every process within LOCAL_TTL (0.5 s) of its
 commit, and at once in the process that made it. If the cache cannot be read,
-``current()`` raises Unavailable and the check fails closed (503).
+``current()`` raises Unavailable and the check fails closed (503). In the
+embedded default (no Redis, a per-process cache) the token is a file under
+VAR_DIR, so the web server still sees the Celery worker's changes.
 """
 
 import logging
+import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -43,7 +49,43 @@ _lock = threading.Lock()
 _memo: dict = {"token": None, "data": {}}
 
 
+def _token_file() -> Path:
+    return Path(settings.VAR_DIR) / "api-generation"
+
+
+def _process_local_cache() -> bool:
+    """True for the embedded default (LocMemCache), which other processes (the
+    Celery worker, a second web process) cannot see: the token then lives in a
+    small file under VAR_DIR instead, shared by every process on the machine."""
+    return isinstance(_backend(), LocMemCache)
+
+
+def _backend():
+    return caches[DEFAULT_CACHE_ALIAS]
+
+
+def _fetch_from_file() -> str:
+    path = _token_file()
+    try:
+        return path.read_text().strip() or _write_file()
+    except FileNotFoundError:
+        return _write_file()
+    except OSError as exc:
+        raise Unavailable("the clearance generation file is unreadable") from exc
+
+
+def _write_file() -> str:
+    token = uuid.uuid4().hex
+    path = _token_file()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(token)
+    os.replace(tmp, path)  # atomic: readers see the old or the new token
+    return token
+
+
 def _fetch_token() -> str:
+    if _process_local_cache():
+        return _fetch_from_file()
     try:
         token = cache.get(GENERATION_KEY)
         if token is None:
@@ -85,7 +127,10 @@ def _forget_locally() -> None:
 
 def bump() -> None:
     """Start a new generation now (raises if the cache is down)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    if _process_local_cache():
+        _write_file()
+    else:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     _forget_locally()
 
 
