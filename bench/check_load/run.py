@@ -94,7 +94,7 @@ def start_server():
     raise SystemExit("gunicorn did not start")
 
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk(path: str, headers: dict, *, duration=DURATION, connections=8, script=None) -> dict:
@@ -104,12 +104,16 @@ def wrk(path: str, headers: dict, *, duration=DURATION, connections=8, script=No
     if script:
         args += ["-s", script]
     out = subprocess.run([*args, BASE + path], check=True, capture_output=True, text=True).stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk measured nothing on {path}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {
         p: float(v) * _UNITS[u]
-        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if set(latency) != {"50", "99"}:
+        raise SystemExit(f"cannot read wrk's latency on {path}:\n{out}")
     return {
         "rps": rps,
         "p50": latency["50"],
