@@ -243,13 +243,15 @@ def test_a_newcomer_signs_up_sets_up_an_organization_and_submits_an_application(
 
 
 def test_an_applicant_answers_a_request_for_information_with_a_file_without_javascript(
-        site, browser):
+    site, browser
+):
     cast = Cast()
     User.objects.filter(pk=cast.applicant.pk).update(email_verified_at=timezone.now())
     application = cast.walk_to(State.INFORMATION_REQUESTED)
     # Without JavaScript, on a phone-sized screen: the portal must still work.
-    page = browser.new_context(java_script_enabled=False,
-                               viewport={"width": 390, "height": 844}).new_page()
+    page = browser.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 844}
+    ).new_page()
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Email address").fill(cast.applicant.email)
     page.get_by_label("Password").fill(PASSWORD)
