@@ -202,6 +202,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        # Broadcast/control messages too, or kombu writes them to ./control.
+        "control_folder": str(VAR_DIR / "broker-control"),
         "polling_interval": 0.2,
     }
 CELERY_TASK_SERIALIZER = "json"
