@@ -175,3 +175,12 @@ def test_a_submitted_application_can_no_longer_be_edited(signed_in, applicant, o
     services.application_submit(actor=applicant, application_id=app.pk)
     assert signed_in.get(step(app, "use")).status_code == 404
     assert signed_in.get(reverse("portal:resume", args=[app.pk])).status_code == 404
+
+
+def test_the_progress_bar_marks_only_finished_steps_complete(signed_in, draft):
+    signed_in.post(step(draft, "organization"), {"sector": Sector.objects.get(slug="energy").pk})
+    response = signed_in.get(step(draft, "use"))
+    assert response.context["incomplete"] == {"evidence", "personnel", "use", "attestation"}
+    assert 'Organization and sector<span class="usa-sr-only"> complete' in (
+        response.content.decode()
+    )

@@ -56,6 +56,9 @@ def _context(application, key, **extra) -> dict:
         "step": key,
         "step_title": dict(STEPS)[key],
         "step_number": STEP_KEYS.index(key) + 1,
+        "incomplete": {
+            SECTION_STEP.get(section, section) for section, _ in missing_items(application)
+        },
         **extra,
     }
 
