@@ -30,8 +30,11 @@ def make_user(email=None, *, role: Role | None = None, **extra) -> User:
 
 def make_org(*, admin: User | None = None, **fields) -> Organization:
     n = next(_seq)
-    defaults = {"legal_name": f"Utility {n} Inc.", "domain": f"utility{n}.example",
-                "kind": Organization.Kind.PRIVATE_COMPANY}
+    defaults = {
+        "legal_name": f"Utility {n} Inc.",
+        "domain": f"utility{n}.example",
+        "kind": Organization.Kind.PRIVATE_COMPANY,
+    }
     org = Organization.objects.create(**{**defaults, **fields})
     org.sectors.add(Sector.objects.get(slug="energy"))
     if admin is not None:
@@ -41,38 +44,63 @@ def make_org(*, admin: User | None = None, **fields) -> Organization:
 
 def make_model(*, sectors=("energy",), **fields) -> GatedModel:
     n = next(_seq)
-    defaults = {"name": f"Model {n}", "slug": f"model-{n}", "access_status": "open",
-                "cap": 100, "clearance_validity_days": 365,
-                "default_conditions": "Usage is monitored."}
+    defaults = {
+        "name": f"Model {n}",
+        "slug": f"model-{n}",
+        "access_status": "open",
+        "cap": 100,
+        "clearance_validity_days": 365,
+        "default_conditions": "Usage is monitored.",
+    }
     model = GatedModel.objects.create(**{**defaults, **fields})
     model.admitted_sectors.set(Sector.objects.filter(slug__in=sectors))
     return model
 
 
-def complete_draft(*, applicant: User, org: Organization, model: GatedModel,
-                   seats: int = 5) -> Application:
+def complete_draft(
+    *, applicant: User, org: Organization, model: GatedModel, seats: int = 5
+) -> Application:
     """A draft that passes every completeness check, built through the services."""
     app = services.application_create_draft(
-        actor=applicant, organization_id=org.pk, gated_model_id=model.pk)
+        actor=applicant, organization_id=org.pk, gated_model_id=model.pk
+    )
     services.application_update_draft(
-        actor=applicant, application_id=app.pk, sector=Sector.objects.get(slug="energy"),
+        actor=applicant,
+        application_id=app.pk,
+        sector=Sector.objects.get(slug="energy"),
         use_case="Find and fix vulnerabilities in our grid control systems.",
-        systems_in_scope="SCADA historian, substation gateways", requested_seats=seats,
-        terms_accepted=True, tcp_acknowledged=True,
-        attested_by_name="Pat Officer", attested_by_title="Chief Security Officer")
+        systems_in_scope="SCADA historian, substation gateways",
+        requested_seats=seats,
+        terms_accepted=True,
+        tcp_acknowledged=True,
+        attested_by_name="Pat Officer",
+        attested_by_title="Chief Security Officer",
+    )
     services.personnel_save(
-        actor=applicant, application_id=app.pk, legal_name="Alex Analyst",
-        work_email=f"alex@{org.domain}", role="Security analyst", work_country="US",
-        us_person_status="us_citizen", citizenships=["US"])
-    evidence_upload(actor=applicant, application_id=app.pk, upload=small_pdf(),
-                    description="Regulator registration letter")
+        actor=applicant,
+        application_id=app.pk,
+        legal_name="Alex Analyst",
+        work_email=f"alex@{org.domain}",
+        role="Security analyst",
+        work_country="US",
+        us_person_status="us_citizen",
+        citizenships=["US"],
+    )
+    evidence_upload(
+        actor=applicant,
+        application_id=app.pk,
+        upload=small_pdf(),
+        description="Regulator registration letter",
+    )
     return Application.objects.get(pk=app.pk)
 
 
 def small_pdf(name: str = "letter.pdf") -> SimpleUploadedFile:
     """A tiny but real PDF, accepted by the content check."""
-    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
@@ -108,23 +136,34 @@ class Cast:
         }[State(target)]
         steps = {
             "submit": lambda: services.application_submit(
-                actor=self.applicant, application_id=app.pk),
+                actor=self.applicant, application_id=app.pk
+            ),
             "start": lambda: services.application_start_review(application_id=app.pk),
             "pass_ec": lambda: review.application_pass_step(
-                actor=self.export, application_id=app.pk, step="export_control"),
+                actor=self.export, application_id=app.pk, step="export_control"
+            ),
             "pass_sector": lambda: review.application_pass_step(
-                actor=self.sector, application_id=app.pk, step="sector"),
+                actor=self.sector, application_id=app.pk, step="sector"
+            ),
             "approve": lambda: review.application_approve(
-                actor=self.government, application_id=app.pk),
+                actor=self.government, application_id=app.pk
+            ),
             "ask_ec": lambda: review.application_request_information(
-                actor=self.export, application_id=app.pk, step="export_control",
-                question="Please send your technology control plan."),
+                actor=self.export,
+                application_id=app.pk,
+                step="export_control",
+                question="Please send your technology control plan.",
+            ),
             "reject_ec": lambda: review.application_reject(
-                actor=self.export, application_id=app.pk, step="export_control",
+                actor=self.export,
+                application_id=app.pk,
+                step="export_control",
                 rationale="Entity appears on a restricted list.",
-                message_to_applicant="We cannot grant access."),
+                message_to_applicant="We cannot grant access.",
+            ),
             "withdraw": lambda: services.application_withdraw(
-                actor=self.applicant, application_id=app.pk),
+                actor=self.applicant, application_id=app.pk
+            ),
         }
         for name in path:
             steps[name]()

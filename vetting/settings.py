@@ -124,16 +124,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,6 +155,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # Django's login forms name the email field so
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
@@ -222,22 +226,39 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # A web request that commits while the broker is down waits ~1 s, not minutes:
 # the outbox sweeper re-dispatches what could not be queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Every job is idempotent; "expires" drops a run beat queued while no worker was up.
 CELERY_BEAT_SCHEDULE: dict = {
-    "outbox-sweep": {"task": "vetting.notifications.tasks.sweep_outbox",
-                     "schedule": 60.0, "options": {"expires": 60}},
-    "webhook-sweep": {"task": "vetting.webhooks.tasks.sweep_webhooks",
-                      "schedule": 60.0, "options": {"expires": 60}},
-    "clearances-expire": {"task": "vetting.clearances.tasks.expire_due_clearances",
-                          "schedule": 300.0, "options": {"expires": 300}},
-    "clearances-expiry-reminders": {"task": "vetting.notifications.tasks.send_expiry_reminders",
-                                    "schedule": crontab(hour=7, minute=0),
-                                    "options": {"expires": 3600}},
-    "review-deadline-digest": {"task": "vetting.notifications.tasks.send_review_deadline_digest",
-                               "schedule": crontab(hour=7, minute=30),
-                               "options": {"expires": 3600}},
+    "outbox-sweep": {
+        "task": "vetting.notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "webhook-sweep": {
+        "task": "vetting.webhooks.tasks.sweep_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "clearances-expire": {
+        "task": "vetting.clearances.tasks.expire_due_clearances",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    "clearances-expiry-reminders": {
+        "task": "vetting.notifications.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 3600},
+    },
+    "review-deadline-digest": {
+        "task": "vetting.notifications.tasks.send_review_deadline_digest",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 3600},
+    },
 }
 # Outbox delivery (vetting.notifications) and webhooks (vetting.webhooks).
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)

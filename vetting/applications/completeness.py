@@ -15,11 +15,17 @@ def missing_items(application: Application) -> list[tuple[str, str]]:
     if application.sector_id is None:
         missing.append(("organization", "Claim the critical-infrastructure sector you serve."))
     elif not model.admitted_sectors.filter(pk=application.sector_id).exists():
-        missing.append(("organization",
-                        f"{model.name} does not admit the {application.sector} sector."))
+        missing.append(
+            ("organization", f"{model.name} does not admit the {application.sector} sector.")
+        )
     if not application.evidence.exists():
-        missing.append(("evidence", "Upload at least one document that supports your sector "
-                                    "claim (a PDF, PNG or JPEG)."))
+        missing.append(
+            (
+                "evidence",
+                "Upload at least one document that supports your sector "
+                "claim (a PDF, PNG or JPEG).",
+            )
+        )
     if not application.personnel.exists():
         missing.append(("personnel", "Declare at least one person who will use the model."))
     if not application.use_case.strip():

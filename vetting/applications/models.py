@@ -39,33 +39,44 @@ class Application(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="applications")
+        Organization, on_delete=models.PROTECT, related_name="applications"
+    )
     gated_model = models.ForeignKey(
-        GatedModel, on_delete=models.PROTECT, related_name="applications")
+        GatedModel, on_delete=models.PROTECT, related_name="applications"
+    )
     sector = models.ForeignKey(
-        Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        help_text="The critical-infrastructure sector the organization claims.")
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The critical-infrastructure sector the organization claims.",
+    )
     use_case = models.TextField(blank=True)
     systems_in_scope = models.TextField(
-        blank=True, help_text="The systems the organization will test or defend with the model.")
+        blank=True, help_text="The systems the organization will test or defend with the model."
+    )
     requested_seats = models.PositiveIntegerField(null=True, blank=True)
     terms_accepted = models.BooleanField(default=False)
-    tcp_acknowledged = models.BooleanField(
-        "technology control plan acknowledged", default=False)
+    tcp_acknowledged = models.BooleanField("technology control plan acknowledged", default=False)
     attested_by_name = models.CharField("officer's name", max_length=200, blank=True)
     attested_by_title = models.CharField("officer's title", max_length=200, blank=True)
     attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     attested_at = models.DateTimeField(null=True, blank=True)
 
     state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, db_index=True)
     information_requested_step = models.CharField(
-        max_length=20, choices=ReviewStep.choices, blank=True,
-        help_text="The review step that asked for information and gets the answer back.")
+        max_length=20,
+        choices=ReviewStep.choices,
+        blank=True,
+        help_text="The review step that asked for information and gets the answer back.",
+    )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -100,13 +111,19 @@ class Application(models.Model):
     def start_review(self, next_state):
         return next_state
 
-    @transition(field=state, source=State.EXPORT_CONTROL_REVIEW,
-                target=RETURN_VALUE(State.SECTOR_REVIEW, State.GOVERNMENT_REVIEW, State.APPROVED))
+    @transition(
+        field=state,
+        source=State.EXPORT_CONTROL_REVIEW,
+        target=RETURN_VALUE(State.SECTOR_REVIEW, State.GOVERNMENT_REVIEW, State.APPROVED),
+    )
     def pass_export_control(self, next_state):
         return next_state
 
-    @transition(field=state, source=State.SECTOR_REVIEW,
-                target=RETURN_VALUE(State.GOVERNMENT_REVIEW, State.APPROVED))
+    @transition(
+        field=state,
+        source=State.SECTOR_REVIEW,
+        target=RETURN_VALUE(State.GOVERNMENT_REVIEW, State.APPROVED),
+    )
     def pass_sector(self, next_state):
         return next_state
 
@@ -118,15 +135,19 @@ class Application(models.Model):
     def request_information(self, step):
         self.information_requested_step = step
 
-    @transition(field=state, source=State.INFORMATION_REQUESTED,
-                target=RETURN_VALUE(*REVIEW_STATES))
+    @transition(
+        field=state, source=State.INFORMATION_REQUESTED, target=RETURN_VALUE(*REVIEW_STATES)
+    )
     def respond(self):
         next_state = REVIEW_STATE[ReviewStep(self.information_requested_step)]
         self.information_requested_step = ""
         return next_state
 
-    @transition(field=state, source=[State.EXPORT_CONTROL_REVIEW, State.SECTOR_REVIEW],
-                target=State.REJECTED)
+    @transition(
+        field=state,
+        source=[State.EXPORT_CONTROL_REVIEW, State.SECTOR_REVIEW],
+        target=State.REJECTED,
+    )
     def reject(self):
         pass
 
@@ -148,13 +169,16 @@ class ReviewDecision(models.Model):
         DENIED = "denied", "Denied"
         SKIPPED = "skipped", "Skipped (not required for this model)"
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="decisions")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
     step = models.CharField(max_length=20, choices=ReviewStep.choices)
     # Null for the system's automatic decisions (skipped steps).
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="review_decisions")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_decisions",
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     rationale = models.TextField(blank=True, help_text="Internal; never shown to the applicant.")
     message_to_applicant = models.TextField(blank=True)
@@ -162,9 +186,11 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
-        indexes = [models.Index(fields=["application", "step"]),
-                   # the console's "recent decisions" panel
-                   models.Index(fields=["decided_at"], name="reviewdecision_decided_at")]
+        indexes = [
+            models.Index(fields=["application", "step"]),
+            # the console's "recent decisions" panel
+            models.Index(fields=["decided_at"], name="reviewdecision_decided_at"),
+        ]
 
     def __str__(self) -> str:
         who = self.reviewer or "system"
@@ -175,16 +201,18 @@ class InformationRequest(models.Model):
     """A reviewer's question to the applicant and the applicant's answer."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="information_requests")
+        Application, on_delete=models.CASCADE, related_name="information_requests"
+    )
     step = models.CharField(max_length=20, choices=ReviewStep.choices)
     question = models.TextField()
     asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     asked_at = models.DateTimeField()
     response = models.TextField(blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

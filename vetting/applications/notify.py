@@ -41,7 +41,8 @@ def notify_applicant(application, template_key: str, event, **extra) -> None:
 def notify_step_reviewers(application, step: str, event) -> None:
     """Tell the reviewers of ``step`` that an application waits for them."""
     reviewers = users_with_role(STEP_ROLE[ReviewStep(step)]).exclude(
-        organizations=application.organization)
+        organizations=application.organization
+    )
     notification_enqueue(
         template_key="review_waiting",
         recipients=reviewers,

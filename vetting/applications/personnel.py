@@ -23,19 +23,25 @@ class PersonnelDeclaration(models.Model):
         NONE = "none", "None"
 
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, related_name="personnel")
+        "applications.Application", on_delete=models.CASCADE, related_name="personnel"
+    )
     legal_name = models.CharField(max_length=200)
     work_email = models.EmailField()
     role = models.CharField("role in the organization", max_length=200)
     work_country = CountryField("country they work from")
     us_person_status = models.CharField(
-        "US-person status", max_length=30, choices=UsPersonStatus.choices)
+        "US-person status", max_length=30, choices=UsPersonStatus.choices
+    )
     citizenships = CountryField(
-        multiple=True, help_text="Every country of citizenship, current and former.")
+        multiple=True, help_text="Every country of citizenship, current and former."
+    )
     permanent_residency_countries = CountryField(multiple=True, blank=True)
     export_authorization_type = models.CharField(
-        max_length=30, choices=ExportAuthorization.choices, blank=True,
-        help_text="Required for a foreign person.")
+        max_length=30,
+        choices=ExportAuthorization.choices,
+        blank=True,
+        help_text="Required for a foreign person.",
+    )
     export_authorization_number = models.CharField(max_length=100, blank=True)
     export_authorization_expires = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -58,16 +64,20 @@ class PersonnelDeclaration(models.Model):
         if self.is_foreign_person:
             if not self.export_authorization_type:
                 errors["export_authorization_type"] = (
-                    "Say which export authorization covers this foreign person, or 'None'.")
+                    "Say which export authorization covers this foreign person, or 'None'."
+                )
             elif self.export_authorization_type != self.ExportAuthorization.NONE:
                 if not self.export_authorization_number:
                     errors["export_authorization_number"] = (
-                        "Give the number of the licence or authorization.")
+                        "Give the number of the licence or authorization."
+                    )
                 if not self.export_authorization_expires:
                     errors["export_authorization_expires"] = (
-                        "Give the date the authorization expires.")
+                        "Give the date the authorization expires."
+                    )
         elif self.export_authorization_type and self.export_authorization_type != "none":
             errors["export_authorization_type"] = (
-                "Only a foreign person needs an export authorization; leave this empty.")
+                "Only a foreign person needs an export authorization; leave this empty."
+            )
         if errors:
             raise ValidationError(errors)

@@ -29,12 +29,21 @@ def record_skips(application, skipped) -> None:
     now = timezone.now()
     for step in skipped:
         decision = ReviewDecision.objects.create(
-            application=application, step=step, reviewer=None,
-            outcome=ReviewDecision.Outcome.SKIPPED, decided_at=now,
-            rationale=f"{application.gated_model.name} does not require this step.")
-        audit_record(actor=None, action="application.step_skipped", obj=application,
-                     before=application.state, after=application.state,
-                     data={"step": step, "decision_id": decision.pk})
+            application=application,
+            step=step,
+            reviewer=None,
+            outcome=ReviewDecision.Outcome.SKIPPED,
+            decided_at=now,
+            rationale=f"{application.gated_model.name} does not require this step.",
+        )
+        audit_record(
+            actor=None,
+            action="application.step_skipped",
+            obj=application,
+            before=application.state,
+            after=application.state,
+            data={"step": step, "decision_id": decision.pk},
+        )
 
 
 def save_state(application, *extra_fields) -> None:
@@ -51,6 +60,11 @@ def advance_to_first_step(application) -> None:
     record_skips(application, skipped)
     run_transition(application, "start_review", next_state)
     save_state(application)
-    event = audit_record(actor=None, action="application.review_started", obj=application,
-                         before=State.SUBMITTED, after=application.state)
+    event = audit_record(
+        actor=None,
+        action="application.review_started",
+        obj=application,
+        before=State.SUBMITTED,
+        after=application.state,
+    )
     notify.notify_step_reviewers(application, application.current_step, event)

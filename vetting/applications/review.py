@@ -35,28 +35,42 @@ def reviewer_refusal(actor, application, step) -> str | None:
         article = "an" if role.value[0].lower() in "aeiou" else "a"
         return f"Only {article} {role.value.lower()} may decide the {step.label.lower()} step."
     if is_member(actor, application.organization_id):
-        return (f"You are a member of {application.organization}, the applicant, "
-                "so you cannot review its application.")
-    earlier = (application.decisions.filter(reviewer=actor).exclude(step=step)
-               .order_by("decided_at").first())
+        return (
+            f"You are a member of {application.organization}, the applicant, "
+            "so you cannot review its application."
+        )
+    earlier = (
+        application.decisions.filter(reviewer=actor)
+        .exclude(step=step)
+        .order_by("decided_at")
+        .first()
+    )
     if earlier is not None:
-        return (f"You decided the {earlier.get_step_display().lower()} step of this "
-                "application, so someone else must decide this one.")
+        return (
+            f"You decided the {earlier.get_step_display().lower()} step of this "
+            "application, so someone else must decide this one."
+        )
     return None
 
 
 def _lock_at_step(*, actor, application_id: int, step: str) -> Application:
     application = lock(Application, application_id)
     if application.state != REVIEW_STATE[ReviewStep(step)]:
-        last = (application.decisions.filter(step=step, reviewer__isnull=False)
-                .select_related("reviewer").order_by("decided_at", "id").last())
+        last = (
+            application.decisions.filter(step=step, reviewer__isnull=False)
+            .select_related("reviewer")
+            .order_by("decided_at", "id")
+            .last()
+        )
         if last is not None:
             raise AlreadyDecided(
                 f"This step was already decided by {last.reviewer.display_name} at "
-                f"{last.decided_at:%Y-%m-%d %H:%M:%S} UTC ({last.get_outcome_display().lower()}).")
+                f"{last.decided_at:%Y-%m-%d %H:%M:%S} UTC ({last.get_outcome_display().lower()})."
+            )
         raise InvalidState(
             f"{application.number} is not waiting for the {ReviewStep(step).label.lower()} "
-            f"step; it is {application.get_state_display().lower()}.")
+            f"step; it is {application.get_state_display().lower()}."
+        )
     refusal = reviewer_refusal(actor, application, step)
     if refusal:
         raise NotPermitted(refusal)
@@ -65,8 +79,14 @@ def _lock_at_step(*, actor, application_id: int, step: str) -> Application:
 
 def _decide(application, *, actor, step, outcome, rationale="", message="") -> ReviewDecision:
     return ReviewDecision.objects.create(
-        application=application, step=step, reviewer=actor, outcome=outcome,
-        rationale=rationale, message_to_applicant=message, decided_at=timezone.now())
+        application=application,
+        step=step,
+        reviewer=actor,
+        outcome=outcome,
+        rationale=rationale,
+        message_to_applicant=message,
+        decided_at=timezone.now(),
+    )
 
 
 def _require_text(field: str, value: str, what: str) -> None:
@@ -85,8 +105,9 @@ def _require_no_export_control_blockers(application) -> None:
 
 
 @transaction.atomic
-def application_pass_step(*, actor, application_id: int, step: str,
-                          rationale: str = "") -> Application:
+def application_pass_step(
+    *, actor, application_id: int, step: str, rationale: str = ""
+) -> Application:
     """Pass the export-control or sector step; the application moves to the next
     required step (skipping the others), or is approved if none is left.
     Side effects: decision, audit event, emails to the applicant and the next
@@ -97,8 +118,9 @@ def application_pass_step(*, actor, application_id: int, step: str,
     if ReviewStep(step) == ReviewStep.EXPORT_CONTROL:
         _require_no_export_control_blockers(application)
     before = application.state
-    decision = _decide(application, actor=actor, step=step, outcome=Outcome.PASSED,
-                       rationale=rationale)
+    decision = _decide(
+        application, actor=actor, step=step, outcome=Outcome.PASSED, rationale=rationale
+    )
     next_state, skipped = next_required_state(application, step)
     record_skips(application, skipped)
     transition = "pass_export_control" if step == ReviewStep.EXPORT_CONTROL else "pass_sector"
@@ -106,11 +128,17 @@ def application_pass_step(*, actor, application_id: int, step: str,
     if next_state == State.APPROVED:
         return _finish_approval(application, actor=actor, before=before, decision=decision)
     save_state(application)
-    event = audit_record(actor=actor, action="application.step_passed", obj=application,
-                         before=before, after=application.state,
-                         data={"step": step, "decision_id": decision.pk})
-    notify.notify_applicant(application, "step_passed", event,
-                            step=step, step_label=ReviewStep(step).label)
+    event = audit_record(
+        actor=actor,
+        action="application.step_passed",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"step": step, "decision_id": decision.pk},
+    )
+    notify.notify_applicant(
+        application, "step_passed", event, step=step, step_label=ReviewStep(step).label
+    )
     notify.notify_step_reviewers(application, application.current_step, event)
     return application
 
@@ -119,11 +147,17 @@ def application_pass_step(*, actor, application_id: int, step: str,
 def application_approve(*, actor, application_id: int, rationale: str = "") -> Application:
     """Government sign-off: approve and issue the clearance in this transaction.
     Refused if the model's cap on active clearances would be exceeded."""
-    application = _lock_at_step(actor=actor, application_id=application_id,
-                                step=ReviewStep.GOVERNMENT)
+    application = _lock_at_step(
+        actor=actor, application_id=application_id, step=ReviewStep.GOVERNMENT
+    )
     before = application.state
-    decision = _decide(application, actor=actor, step=ReviewStep.GOVERNMENT,
-                       outcome=Outcome.APPROVED, rationale=rationale)
+    decision = _decide(
+        application,
+        actor=actor,
+        step=ReviewStep.GOVERNMENT,
+        outcome=Outcome.APPROVED,
+        rationale=rationale,
+    )
     run_transition(application, "approve")
     return _finish_approval(application, actor=actor, before=before, decision=decision)
 
@@ -132,75 +166,134 @@ def _finish_approval(application, *, actor, before, decision) -> Application:
     from vetting.clearances.services import clearance_issue
 
     save_state(application)
-    event = audit_record(actor=actor, action="application.approved", obj=application,
-                         before=before, after=application.state,
-                         data={"step": decision.step, "decision_id": decision.pk})
+    event = audit_record(
+        actor=actor,
+        action="application.approved",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"step": decision.step, "decision_id": decision.pk},
+    )
     clearance = clearance_issue(application=application, actor=actor)
     notify.notify_applicant(
-        application, "application_approved", event,
-        clearance_serial=clearance.serial, conditions=clearance.conditions,
-        expires_at=clearance.expires_at.isoformat(), seats=clearance.seats,
-        url_path="/apply/clearances/")
+        application,
+        "application_approved",
+        event,
+        clearance_serial=clearance.serial,
+        conditions=clearance.conditions,
+        expires_at=clearance.expires_at.isoformat(),
+        seats=clearance.seats,
+        url_path="/apply/clearances/",
+    )
     return application
 
 
 @transaction.atomic
-def application_request_information(*, actor, application_id: int, step: str, question: str,
-                                    rationale: str = "") -> Application:
+def application_request_information(
+    *, actor, application_id: int, step: str, question: str, rationale: str = ""
+) -> Application:
     """Ask the applicant a question; their answer returns the application to ``step``.
     Side effects: decision, information request, audit event, email to the applicant."""
     _require_text("question", question, "The question for the applicant")
     application = _lock_at_step(actor=actor, application_id=application_id, step=step)
     before = application.state
-    decision = _decide(application, actor=actor, step=step,
-                       outcome=Outcome.INFORMATION_REQUESTED, rationale=rationale,
-                       message=question)
-    InformationRequest.objects.create(application=application, step=step, question=question,
-                                      asked_by=actor, asked_at=decision.decided_at)
+    decision = _decide(
+        application,
+        actor=actor,
+        step=step,
+        outcome=Outcome.INFORMATION_REQUESTED,
+        rationale=rationale,
+        message=question,
+    )
+    InformationRequest.objects.create(
+        application=application,
+        step=step,
+        question=question,
+        asked_by=actor,
+        asked_at=decision.decided_at,
+    )
     run_transition(application, "request_information", step)
     save_state(application, "information_requested_step")
-    event = audit_record(actor=actor, action="application.information_requested",
-                         obj=application, before=before, after=application.state,
-                         data={"step": step, "decision_id": decision.pk})
-    notify.notify_applicant(application, "information_requested", event, question=question,
-                            step=step, step_label=ReviewStep(step).label)
+    event = audit_record(
+        actor=actor,
+        action="application.information_requested",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"step": step, "decision_id": decision.pk},
+    )
+    notify.notify_applicant(
+        application,
+        "information_requested",
+        event,
+        question=question,
+        step=step,
+        step_label=ReviewStep(step).label,
+    )
     return application
 
 
 @transaction.atomic
-def application_reject(*, actor, application_id: int, step: str, rationale: str,
-                       message_to_applicant: str = "") -> Application:
+def application_reject(
+    *, actor, application_id: int, step: str, rationale: str, message_to_applicant: str = ""
+) -> Application:
     """Reject at the export-control or sector step (the government step denies).
     Side effects: decision, audit event, email with the reason for the applicant."""
     if ReviewStep(step) == ReviewStep.GOVERNMENT:
-        return application_deny(actor=actor, application_id=application_id,
-                                rationale=rationale, message_to_applicant=message_to_applicant)
-    return _close_negative(actor=actor, application_id=application_id, step=step,
-                           rationale=rationale, message=message_to_applicant,
-                           outcome=Outcome.REJECTED, transition="reject")
+        return application_deny(
+            actor=actor,
+            application_id=application_id,
+            rationale=rationale,
+            message_to_applicant=message_to_applicant,
+        )
+    return _close_negative(
+        actor=actor,
+        application_id=application_id,
+        step=step,
+        rationale=rationale,
+        message=message_to_applicant,
+        outcome=Outcome.REJECTED,
+        transition="reject",
+    )
 
 
 @transaction.atomic
-def application_deny(*, actor, application_id: int, rationale: str,
-                     message_to_applicant: str = "") -> Application:
+def application_deny(
+    *, actor, application_id: int, rationale: str, message_to_applicant: str = ""
+) -> Application:
     """Government denial. Side effects as for rejection."""
-    return _close_negative(actor=actor, application_id=application_id,
-                           step=ReviewStep.GOVERNMENT, rationale=rationale,
-                           message=message_to_applicant, outcome=Outcome.DENIED,
-                           transition="deny")
+    return _close_negative(
+        actor=actor,
+        application_id=application_id,
+        step=ReviewStep.GOVERNMENT,
+        rationale=rationale,
+        message=message_to_applicant,
+        outcome=Outcome.DENIED,
+        transition="deny",
+    )
 
 
 def _close_negative(*, actor, application_id, step, rationale, message, outcome, transition):
     _require_text("rationale", rationale, "A rationale")
     application = _lock_at_step(actor=actor, application_id=application_id, step=step)
     before = application.state
-    decision = _decide(application, actor=actor, step=step, outcome=outcome,
-                       rationale=rationale, message=message)
+    decision = _decide(
+        application, actor=actor, step=step, outcome=outcome, rationale=rationale, message=message
+    )
     run_transition(application, transition)
     save_state(application)
-    event = audit_record(actor=actor, action=f"application.{outcome}", obj=application,
-                         before=before, after=application.state,
-                         data={"step": step, "decision_id": decision.pk})
-    notify.notify_applicant(application, "application_rejected", event,
-                            reason=message or "The reviewers did not give a reason.")
+    event = audit_record(
+        actor=actor,
+        action=f"application.{outcome}",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"step": step, "decision_id": decision.pk},
+    )
+    notify.notify_applicant(
+        application,
+        "application_rejected",
+        event,
+        reason=message or "The reviewers did not give a reason.",
+    )
     return application

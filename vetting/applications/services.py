@@ -21,8 +21,14 @@ from .models import Application, PersonnelDeclaration, State
 from .progress import advance_to_first_step
 
 DRAFT_FIELDS = [
-    "sector", "use_case", "systems_in_scope", "requested_seats", "terms_accepted",
-    "tcp_acknowledged", "attested_by_name", "attested_by_title",
+    "sector",
+    "use_case",
+    "systems_in_scope",
+    "requested_seats",
+    "terms_accepted",
+    "tcp_acknowledged",
+    "attested_by_name",
+    "attested_by_title",
 ]
 
 
@@ -37,7 +43,8 @@ def _require_draft(application) -> None:
     if application.state != State.DRAFT:
         raise InvalidState(
             f"{application.number} is {application.get_state_display().lower()}; "
-            "only a draft can be edited.")
+            "only a draft can be edited."
+        )
 
 
 @transaction.atomic
@@ -49,7 +56,8 @@ def application_create_draft(*, actor, organization_id: int, gated_model_id: int
     if not model.is_open:
         raise InvalidState(f"{model.name} is not open to applications.")
     application = Application.objects.create(
-        organization_id=organization_id, gated_model=model, created_by=actor)
+        organization_id=organization_id, gated_model=model, created_by=actor
+    )
     audit_record(actor=actor, action="application.created", obj=application, after=State.DRAFT)
     return application
 
@@ -73,14 +81,19 @@ def application_update_draft(*, actor, application_id: int, **fields) -> Applica
         changed += ["attested_by", "attested_at"]
     application.full_clean(exclude=["organization", "gated_model", "created_by"])
     application.save(update_fields=[*changed, "updated_at"])
-    audit_record(actor=actor, action="application.draft_saved", obj=application,
-                 data={"fields": sorted(fields)})
+    audit_record(
+        actor=actor,
+        action="application.draft_saved",
+        obj=application,
+        data={"fields": sorted(fields)},
+    )
     return application
 
 
 @transaction.atomic
-def personnel_save(*, actor, application_id: int, declaration_id: int | None = None,
-                   **fields) -> PersonnelDeclaration:
+def personnel_save(
+    *, actor, application_id: int, declaration_id: int | None = None, **fields
+) -> PersonnelDeclaration:
     """Add or edit a declared person on a draft. Side effects: audit event (no
     citizenship data in it)."""
     application = lock(Application, application_id)
@@ -94,8 +107,12 @@ def personnel_save(*, actor, application_id: int, declaration_id: int | None = N
         setattr(person, name, value)
     person.full_clean(exclude=["application"])
     person.save()
-    audit_record(actor=actor, action="application.personnel_saved", obj=application,
-                 data={"declaration_id": person.pk})
+    audit_record(
+        actor=actor,
+        action="application.personnel_saved",
+        obj=application,
+        data={"declaration_id": person.pk},
+    )
     return person
 
 
@@ -106,8 +123,12 @@ def personnel_remove(*, actor, application_id: int, declaration_id: int) -> None
     _require_draft(application)
     deleted, _ = application.personnel.filter(pk=declaration_id).delete()
     if deleted:
-        audit_record(actor=actor, action="application.personnel_removed", obj=application,
-                     data={"declaration_id": declaration_id})
+        audit_record(
+            actor=actor,
+            action="application.personnel_removed",
+            obj=application,
+            data={"declaration_id": declaration_id},
+        )
 
 
 @transaction.atomic
@@ -115,8 +136,9 @@ def application_delete_draft(*, actor, application_id: int) -> None:
     application = lock(Application, application_id)
     _require_member(actor, application)
     _require_draft(application)
-    audit_record(actor=actor, action="application.draft_deleted", obj=application,
-                 before=State.DRAFT)
+    audit_record(
+        actor=actor, action="application.draft_deleted", obj=application, before=State.DRAFT
+    )
     application.delete()
 
 
@@ -135,8 +157,13 @@ def application_submit(*, actor, application_id: int) -> Application:
     application.submitted_at = now
     application.state_changed_at = now
     application.save(update_fields=["state", "submitted_at", "state_changed_at", "updated_at"])
-    event = audit_record(actor=actor, action="application.submitted", obj=application,
-                         before=State.DRAFT, after=application.state)
+    event = audit_record(
+        actor=actor,
+        action="application.submitted",
+        obj=application,
+        before=State.DRAFT,
+        after=application.state,
+    )
     notify.notify_applicant(application, "application_submitted", event)
     from .tasks import start_review
 
@@ -170,13 +197,19 @@ def application_respond(*, actor, application_id: int, response: str) -> Applica
     run_transition(application, "respond", describe="answer a request for information")
     now = timezone.now()
     application.state_changed_at = now
-    application.save(update_fields=[
-        "state", "information_requested_step", "state_changed_at", "updated_at"])
+    application.save(
+        update_fields=["state", "information_requested_step", "state_changed_at", "updated_at"]
+    )
     if request is not None:
         request.response, request.responded_by, request.responded_at = response, actor, now
         request.save(update_fields=["response", "responded_by", "responded_at"])
-    event = audit_record(actor=actor, action="application.information_provided",
-                         obj=application, before=before, after=application.state)
+    event = audit_record(
+        actor=actor,
+        action="application.information_provided",
+        obj=application,
+        before=before,
+        after=application.state,
+    )
     notify.notify_step_reviewers(application, application.current_step, event)
     return application
 
@@ -192,7 +225,13 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
     now = timezone.now()
     application.state_changed_at = application.closed_at = now
     application.save(update_fields=["state", "state_changed_at", "closed_at", "updated_at"])
-    event = audit_record(actor=actor, action="application.withdrawn", obj=application,
-                         before=before, after=application.state, data={"reason": reason})
+    event = audit_record(
+        actor=actor,
+        action="application.withdrawn",
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"reason": reason},
+    )
     notify.notify_applicant(application, "application_withdrawn", event)
     return application

@@ -30,7 +30,10 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # Kept apart from the FK so the record reads the same if the user is renamed.
@@ -53,6 +56,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only and cannot be deleted")
+
     def canonical(self) -> bytes:
         payload = {
             "occurred_at": self.occurred_at.isoformat(),
@@ -66,19 +77,12 @@ class AuditEvent(models.Model):
             "data": self.data,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(payload, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False).encode()
+        return json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError("Audit events are append-only and cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events are append-only and cannot be deleted")
 
 
 class AuditChainHead(models.Model):

@@ -64,20 +64,29 @@ def audit_verify_chain(batch_size: int = 2000) -> ChainReport:
     count = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != prev:
-            return ChainReport(False, count, event.pk,
-                               "its prev_hash does not match the hash of the event before it "
-                               "(an event was deleted, inserted or reordered)")
+            return ChainReport(
+                False,
+                count,
+                event.pk,
+                "its prev_hash does not match the hash of the event before it "
+                "(an event was deleted, inserted or reordered)",
+            )
         if event.compute_hash() != event.hash:
-            return ChainReport(False, count, event.pk,
-                               "its contents do not match its hash (the row was edited)")
+            return ChainReport(
+                False, count, event.pk, "its contents do not match its hash (the row was edited)"
+            )
         prev = event.hash
         count += 1
     head = AuditChainHead.objects.filter(id=1).first()
     expected_hash = head.last_hash if head else GENESIS_HASH
     expected_count = head.count if head else 0
     if (expected_hash, expected_count) != (prev, count):
-        return ChainReport(False, count, None,
-                           f"the chain head records {expected_count} events ending in "
-                           f"{expected_hash[:12]}…, but {count} events end in {prev[:12]}… "
-                           "(events at the end were deleted)")
+        return ChainReport(
+            False,
+            count,
+            None,
+            f"the chain head records {expected_count} events ending in "
+            f"{expected_hash[:12]}…, but {count} events end in {prev[:12]}… "
+            "(events at the end were deleted)",
+        )
     return ChainReport(True, count)

@@ -30,15 +30,16 @@ class Clearance(models.Model):
 
     serial = models.CharField(max_length=32, unique=True)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="clearances")
-    gated_model = models.ForeignKey(
-        GatedModel, on_delete=models.PROTECT, related_name="clearances")
+        Organization, on_delete=models.PROTECT, related_name="clearances"
+    )
+    gated_model = models.ForeignKey(GatedModel, on_delete=models.PROTECT, related_name="clearances")
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="clearance")
+        Application, on_delete=models.PROTECT, related_name="clearance"
+    )
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
     state = FSMField(
-        max_length=20, choices=ClearanceState.choices, default=ClearanceState.ACTIVE,
-        db_index=True)
+        max_length=20, choices=ClearanceState.choices, default=ClearanceState.ACTIVE, db_index=True
+    )
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
     seats = models.PositiveIntegerField()
@@ -48,13 +49,14 @@ class Clearance(models.Model):
     state_reason = models.TextField(blank=True)
     applicant_reason = models.TextField(blank=True)
     state_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     state_changed_at = models.DateTimeField()
     # Position of this clearance's bit in the signed status list (GET /api/v1/status-list);
     # set to the primary key on first save, so it is unique and never reused.
-    status_index = models.PositiveBigIntegerField(unique=True, null=True, blank=True,
-                                                  editable=False)
+    status_index = models.PositiveBigIntegerField(
+        unique=True, null=True, blank=True, editable=False
+    )
     # Last time anything about the clearance changed, for the gateways' sync
     # (GET /api/v1/clearances?changed_since=...). Services list it in update_fields.
     changed_at = models.DateTimeField(auto_now=True)
@@ -84,8 +86,11 @@ class Clearance(models.Model):
     def reinstate(self):
         pass
 
-    @transition(field=state, source=[ClearanceState.ACTIVE, ClearanceState.SUSPENDED],
-                target=ClearanceState.REVOKED)
+    @transition(
+        field=state,
+        source=[ClearanceState.ACTIVE, ClearanceState.SUSPENDED],
+        target=ClearanceState.REVOKED,
+    )
     def revoke(self):
         pass
 

@@ -71,23 +71,36 @@ def clearance_issue(*, application, actor) -> Clearance:
     if held >= model.cap:
         raise CapReached(
             f"{model.name} already has {held} clearances, its cap is {model.cap}; "
-            "approving this application would exceed it.")
+            "approving this application would exceed it."
+        )
     now = timezone.now()
     clearance = Clearance.objects.create(
-        serial=_new_serial(now), organization=application.organization, gated_model=model,
-        application=application, sector=application.sector, issued_at=now,
+        serial=_new_serial(now),
+        organization=application.organization,
+        gated_model=model,
+        application=application,
+        sector=application.sector,
+        issued_at=now,
         expires_at=now + timedelta(days=model.clearance_validity_days),
-        seats=application.requested_seats, conditions=model.default_conditions,
-        state_changed_by=actor, state_changed_at=now)
-    event = audit_record(actor=actor, action="clearance.issued", obj=clearance,
-                         after=clearance.state, data={"application_id": application.pk,
-                                                      "serial": clearance.serial})
+        seats=application.requested_seats,
+        conditions=model.default_conditions,
+        state_changed_by=actor,
+        state_changed_at=now,
+    )
+    event = audit_record(
+        actor=actor,
+        action="clearance.issued",
+        obj=clearance,
+        after=clearance.state,
+        data={"application_id": application.pk, "serial": clearance.serial},
+    )
     webhook_clearance_event(clearance, "clearance.issued", event)
     return clearance
 
 
-def _change(clearance_id, *, actor, transition, action, template_key, reason="",
-            applicant_reason="") -> Clearance:
+def _change(
+    clearance_id, *, actor, transition, action, template_key, reason="", applicant_reason=""
+) -> Clearance:
     clearance = lock(Clearance, clearance_id)
     before = clearance.state
     run_transition(clearance, transition)
@@ -95,48 +108,82 @@ def _change(clearance_id, *, actor, transition, action, template_key, reason="",
     clearance.applicant_reason = applicant_reason
     clearance.state_changed_by = actor
     clearance.state_changed_at = timezone.now()
-    clearance.save(update_fields=["state", "state_reason", "applicant_reason",
-                                  "state_changed_by", "state_changed_at", "changed_at"])
-    event = audit_record(actor=actor, action=action, obj=clearance, before=before,
-                         after=clearance.state, data={"reason": reason})
-    _notify_org(clearance, template_key, event,
-                reason=applicant_reason or "No reason was given.")
+    clearance.save(
+        update_fields=[
+            "state",
+            "state_reason",
+            "applicant_reason",
+            "state_changed_by",
+            "state_changed_at",
+            "changed_at",
+        ]
+    )
+    event = audit_record(
+        actor=actor,
+        action=action,
+        obj=clearance,
+        before=before,
+        after=clearance.state,
+        data={"reason": reason},
+    )
+    _notify_org(clearance, template_key, event, reason=applicant_reason or "No reason was given.")
     webhook_clearance_event(clearance, action, event)
     return clearance
 
 
 @transaction.atomic
-def clearance_suspend(*, actor, clearance_id: int, reason: str,
-                      applicant_reason: str = "") -> Clearance:
+def clearance_suspend(
+    *, actor, clearance_id: int, reason: str, applicant_reason: str = ""
+) -> Clearance:
     """Suspend an active clearance: the next check denies it."""
     _require_officer(actor, "suspend a clearance")
     _require_reason(reason)
-    return _change(clearance_id, actor=actor, transition="suspend",
-                   action="clearance.suspended", template_key="clearance_suspended",
-                   reason=reason, applicant_reason=applicant_reason)
+    return _change(
+        clearance_id,
+        actor=actor,
+        transition="suspend",
+        action="clearance.suspended",
+        template_key="clearance_suspended",
+        reason=reason,
+        applicant_reason=applicant_reason,
+    )
 
 
 @transaction.atomic
-def clearance_reinstate(*, actor, clearance_id: int, reason: str,
-                        applicant_reason: str = "") -> Clearance:
+def clearance_reinstate(
+    *, actor, clearance_id: int, reason: str, applicant_reason: str = ""
+) -> Clearance:
     _require_officer(actor, "reinstate a clearance")
     _require_reason(reason)
-    return _change(clearance_id, actor=actor, transition="reinstate",
-                   action="clearance.reinstated", template_key="clearance_reinstated",
-                   reason=reason, applicant_reason=applicant_reason)
+    return _change(
+        clearance_id,
+        actor=actor,
+        transition="reinstate",
+        action="clearance.reinstated",
+        template_key="clearance_reinstated",
+        reason=reason,
+        applicant_reason=applicant_reason,
+    )
 
 
 @transaction.atomic
-def clearance_revoke(*, actor, clearance_id: int, reason: str,
-                     applicant_reason: str = "") -> Clearance:
+def clearance_revoke(
+    *, actor, clearance_id: int, reason: str, applicant_reason: str = ""
+) -> Clearance:
     """Revoke for good (terminal). Only a clearance officer, never the system."""
     if actor is None:
         raise NotPermitted("Only a clearance officer may revoke a clearance.")
     _require_officer(actor, "revoke a clearance")
     _require_reason(reason)
-    return _change(clearance_id, actor=actor, transition="revoke",
-                   action="clearance.revoked", template_key="clearance_revoked",
-                   reason=reason, applicant_reason=applicant_reason)
+    return _change(
+        clearance_id,
+        actor=actor,
+        transition="revoke",
+        action="clearance.revoked",
+        template_key="clearance_revoked",
+        reason=reason,
+        applicant_reason=applicant_reason,
+    )
 
 
 @transaction.atomic
@@ -146,7 +193,12 @@ def clearance_expire(*, clearance_id: int) -> Clearance | None:
     clearance = lock(Clearance, clearance_id)
     if clearance.state != ClearanceState.ACTIVE or clearance.expires_at > timezone.now():
         return None
-    return _change(clearance_id, actor=None, transition="expire", action="clearance.expired",
-                   template_key="clearance_expired", reason="Reached its expiry date.",
-                   applicant_reason="The clearance reached its expiry date; apply again "
-                                    "to renew it.")
+    return _change(
+        clearance_id,
+        actor=None,
+        transition="expire",
+        action="clearance.expired",
+        template_key="clearance_expired",
+        reason="Reached its expiry date.",
+        applicant_reason="The clearance reached its expiry date; apply again to renew it.",
+    )

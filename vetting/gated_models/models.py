@@ -26,9 +26,11 @@ class GatedModel(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     access_status = models.CharField(
-        max_length=30, choices=AccessStatus.choices, default=AccessStatus.CLOSED)
+        max_length=30, choices=AccessStatus.choices, default=AccessStatus.CLOSED
+    )
     cap = models.PositiveIntegerField(
-        help_text="Most active clearances allowed at once.", default=100)
+        help_text="Most active clearances allowed at once.", default=100
+    )
     requires_export_control = models.BooleanField(default=True)
     requires_sector = models.BooleanField(default=True)
     requires_government = models.BooleanField(default=True)
@@ -38,16 +40,19 @@ class GatedModel(models.Model):
     restored_sectors = models.ManyToManyField(Sector, related_name="+", blank=True)
     clearance_validity_days = models.PositiveIntegerField(default=365)
     export_classification = models.CharField(
-        max_length=200, blank=True, help_text="Set by counsel, e.g. an ECCN.")
+        max_length=200, blank=True, help_text="Set by counsel, e.g. an ECCN."
+    )
     default_conditions = models.TextField(
-        blank=True, help_text="Conditions attached to every clearance for this model.")
+        blank=True, help_text="Conditions attached to every clearance for this model."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(requires_export_control=True) | models.Q(requires_sector=True)
+                condition=models.Q(requires_export_control=True)
+                | models.Q(requires_sector=True)
                 | models.Q(requires_government=True),
                 name="gated_model_requires_a_step",
                 violation_error_message="A gated model must require at least one review step.",

@@ -10,8 +10,17 @@ from django.core.exceptions import ValidationError
 
 # IRS campus prefixes for EINs.
 _EIN_PREFIX_RANGES = [
-    (1, 6), (10, 16), (20, 27), (30, 39), (40, 48), (50, 59), (60, 68),
-    (71, 77), (80, 88), (90, 95), (98, 99),
+    (1, 6),
+    (10, 16),
+    (20, 27),
+    (30, 39),
+    (40, 48),
+    (50, 59),
+    (60, 68),
+    (71, 77),
+    (80, 88),
+    (90, 95),
+    (98, 99),
 ]
 VALID_EIN_PREFIXES = frozenset(n for lo, hi in _EIN_PREFIX_RANGES for n in range(lo, hi + 1))
 
@@ -24,13 +33,14 @@ def validate_uei(value: str) -> None:
     uei = normalize_uei(value)
     if len(uei) != 12:
         raise ValidationError(
-            f"A UEI has exactly 12 characters; this one has {len(uei)}.", code="uei_length")
+            f"A UEI has exactly 12 characters; this one has {len(uei)}.", code="uei_length"
+        )
     if not uei.isalnum() or not uei.isascii():
         raise ValidationError("A UEI contains only letters and digits.", code="uei_chars")
     if "O" in uei or "I" in uei:
         raise ValidationError(
-            "A UEI never contains the letters O or I (they look like 0 and 1).",
-            code="uei_letters")
+            "A UEI never contains the letters O or I (they look like 0 and 1).", code="uei_letters"
+        )
     if uei[0] == "0":
         raise ValidationError("A UEI cannot start with 0.", code="uei_leading_zero")
     if re.search(r"\d{9}", uei):
@@ -48,11 +58,10 @@ def validate_ein(value: str) -> None:
     ein = normalize_ein(value)
     if not re.fullmatch(r"\d{2}-\d{7}", ein):
         raise ValidationError(
-            "An EIN has 9 digits, written NN-NNNNNNN (for example 12-3456789).",
-            code="ein_format")
+            "An EIN has 9 digits, written NN-NNNNNNN (for example 12-3456789).", code="ein_format"
+        )
     if int(ein[:2]) not in VALID_EIN_PREFIXES:
-        raise ValidationError(
-            f"{ein[:2]} is not a valid IRS prefix for an EIN.", code="ein_prefix")
+        raise ValidationError(f"{ein[:2]} is not a valid IRS prefix for an EIN.", code="ein_prefix")
 
 
 def normalize_cage(value: str) -> str:
@@ -62,5 +71,4 @@ def normalize_cage(value: str) -> str:
 def validate_cage(value: str) -> None:
     cage = normalize_cage(value)
     if len(cage) != 5 or not cage.isalnum() or not cage.isascii():
-        raise ValidationError(
-            "A CAGE code has exactly 5 letters or digits.", code="cage_format")
+        raise ValidationError("A CAGE code has exactly 5 letters or digits.", code="cage_format")

@@ -30,35 +30,50 @@ class Organization(models.Model):
 
     legal_name = models.CharField(max_length=300)
     uei = models.CharField(
-        "UEI", max_length=12, blank=True, validators=[identifiers.validate_uei],
+        "UEI",
+        max_length=12,
+        blank=True,
+        validators=[identifiers.validate_uei],
         help_text="SAM.gov Unique Entity ID: 12 letters and digits.",
     )
     ein = models.CharField(
-        "EIN", max_length=10, blank=True, validators=[identifiers.validate_ein],
+        "EIN",
+        max_length=10,
+        blank=True,
+        validators=[identifiers.validate_ein],
         help_text="Employer Identification Number, written NN-NNNNNNN.",
     )
     cage = models.CharField(
-        "CAGE code", max_length=5, blank=True, validators=[identifiers.validate_cage],
+        "CAGE code",
+        max_length=5,
+        blank=True,
+        validators=[identifiers.validate_cage],
         help_text="5 letters or digits.",
     )
     domain = models.CharField(
-        "web domain", max_length=253, help_text="The domain your staff's email addresses use.",
+        "web domain",
+        max_length=253,
+        help_text="The domain your staff's email addresses use.",
     )
     country = CountryField(default="US")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     sectors = models.ManyToManyField(Sector, related_name="organizations", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organizations",
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organizations",
     )
 
     class Meta:
         ordering = ["legal_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["uei"], condition=~models.Q(uei=""), name="organization_unique_uei"),
+                fields=["uei"], condition=~models.Q(uei=""), name="organization_unique_uei"
+            ),
             models.UniqueConstraint(
-                fields=["ein"], condition=~models.Q(ein=""), name="organization_unique_ein"),
+                fields=["ein"], condition=~models.Q(ein=""), name="organization_unique_ein"
+            ),
         ]
         indexes = [models.Index(Lower("legal_name"), name="organization_lower_name")]
 
@@ -78,9 +93,11 @@ class Membership(models.Model):
         MEMBER = "member", "Member"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships")
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,22 +8,31 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 VIEW_CASE = [
-    "organizations.view_organization", "organizations.view_membership",
-    "organizations.view_sector", "gated_models.view_gatedmodel",
-    "applications.view_application", "applications.view_personneldeclaration",
-    "applications.view_reviewdecision", "applications.view_informationrequest",
+    "organizations.view_organization",
+    "organizations.view_membership",
+    "organizations.view_sector",
+    "gated_models.view_gatedmodel",
+    "applications.view_application",
+    "applications.view_personneldeclaration",
+    "applications.view_reviewdecision",
+    "applications.view_informationrequest",
     "clearances.view_clearance",
 ]
 ROLES = {
     "Export-control reviewer": VIEW_CASE + ["applications.view_citizenship"],
     "Sector reviewer": VIEW_CASE,
     "Government official": VIEW_CASE,
-    "Clearance officer": VIEW_CASE + [
-        "clearances.change_clearance", "gated_models.change_gatedmodel",
+    "Clearance officer": VIEW_CASE
+    + [
+        "clearances.change_clearance",
+        "gated_models.change_gatedmodel",
     ],
-    "Auditor": VIEW_CASE + [
-        "applications.view_citizenship", "audit.view_auditevent",
-        "notifications.view_notification", "accounts.view_user",
+    "Auditor": VIEW_CASE
+    + [
+        "applications.view_citizenship",
+        "audit.view_auditevent",
+        "notifications.view_notification",
+        "accounts.view_user",
     ],
 }
 
@@ -39,8 +48,9 @@ def create_roles(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=name)
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            group.permissions.add(Permission.objects.get(
-                content_type__app_label=app_label, codename=codename))
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 def drop_roles(apps, schema_editor):

@@ -8,106 +8,343 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('gated_models', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("gated_models", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('use_case', models.TextField(blank=True)),
-                ('systems_in_scope', models.TextField(blank=True, help_text='The systems the organization will test or defend with the model.')),
-                ('requested_seats', models.PositiveIntegerField(blank=True, null=True)),
-                ('terms_accepted', models.BooleanField(default=False)),
-                ('tcp_acknowledged', models.BooleanField(default=False, verbose_name='technology control plan acknowledged')),
-                ('attested_by_name', models.CharField(blank=True, max_length=200, verbose_name="officer's name")),
-                ('attested_by_title', models.CharField(blank=True, max_length=200, verbose_name="officer's title")),
-                ('attested_at', models.DateTimeField(blank=True, null=True)),
-                ('state', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('export_control_review', 'Export-control review'), ('sector_review', 'Sector review'), ('government_review', 'Government review'), ('information_requested', 'Information requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=30)),
-                ('information_requested_step', models.CharField(blank=True, choices=[('export_control', 'Export-control check'), ('sector', 'Sector verification'), ('government', 'Government sign-off')], help_text='The review step that asked for information and gets the answer back.', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('state_changed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('attested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('gated_model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='gated_models.gatedmodel')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='organizations.organization')),
-                ('sector', models.ForeignKey(blank=True, help_text='The critical-infrastructure sector the organization claims.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.sector')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("use_case", models.TextField(blank=True)),
+                (
+                    "systems_in_scope",
+                    models.TextField(
+                        blank=True,
+                        help_text="The systems the organization will test or defend with the model.",
+                    ),
+                ),
+                ("requested_seats", models.PositiveIntegerField(blank=True, null=True)),
+                ("terms_accepted", models.BooleanField(default=False)),
+                (
+                    "tcp_acknowledged",
+                    models.BooleanField(
+                        default=False, verbose_name="technology control plan acknowledged"
+                    ),
+                ),
+                (
+                    "attested_by_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="officer's name"),
+                ),
+                (
+                    "attested_by_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="officer's title"),
+                ),
+                ("attested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("export_control_review", "Export-control review"),
+                            ("sector_review", "Sector review"),
+                            ("government_review", "Government review"),
+                            ("information_requested", "Information requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "information_requested_step",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("export_control", "Export-control check"),
+                            ("sector", "Sector verification"),
+                            ("government", "Government sign-off"),
+                        ],
+                        help_text="The review step that asked for information and gets the answer back.",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("state_changed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "attested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "gated_model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="gated_models.gatedmodel",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The critical-infrastructure sector the organization claims.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.sector",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('export_control', 'Export-control check'), ('sector', 'Sector verification'), ('government', 'Government sign-off')], max_length=20)),
-                ('question', models.TextField()),
-                ('asked_at', models.DateTimeField()),
-                ('response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='information_requests', to='applications.application')),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("export_control", "Export-control check"),
+                            ("sector", "Sector verification"),
+                            ("government", "Government sign-off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("question", models.TextField()),
+                ("asked_at", models.DateTimeField()),
+                ("response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="information_requests",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_at', 'id'],
+                "ordering": ["asked_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonnelDeclaration',
+            name="PersonnelDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', models.CharField(max_length=200)),
-                ('work_email', models.EmailField(max_length=254)),
-                ('role', models.CharField(max_length=200, verbose_name='role in the organization')),
-                ('work_country', django_countries.fields.CountryField(max_length=2, verbose_name='country they work from')),
-                ('us_person_status', models.CharField(choices=[('us_citizen', 'US citizen (including naturalized)'), ('lawful_permanent_resident', 'Lawful permanent resident'), ('protected_individual', 'Protected individual (8 U.S.C. 1324b(a)(3))'), ('foreign_person', 'Foreign person')], max_length=30, verbose_name='US-person status')),
-                ('citizenships', django_countries.fields.CountryField(help_text='Every country of citizenship, current and former.', max_length=746, multiple=True)),
-                ('permanent_residency_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True)),
-                ('export_authorization_type', models.CharField(blank=True, choices=[('bis_license', 'BIS licence'), ('license_exception', 'Licence exception'), ('ddtc_authorization', 'DDTC authorization (ITAR)'), ('none', 'None')], help_text='Required for a foreign person.', max_length=30)),
-                ('export_authorization_number', models.CharField(blank=True, max_length=100)),
-                ('export_authorization_expires', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='personnel', to='applications.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("legal_name", models.CharField(max_length=200)),
+                ("work_email", models.EmailField(max_length=254)),
+                ("role", models.CharField(max_length=200, verbose_name="role in the organization")),
+                (
+                    "work_country",
+                    django_countries.fields.CountryField(
+                        max_length=2, verbose_name="country they work from"
+                    ),
+                ),
+                (
+                    "us_person_status",
+                    models.CharField(
+                        choices=[
+                            ("us_citizen", "US citizen (including naturalized)"),
+                            ("lawful_permanent_resident", "Lawful permanent resident"),
+                            ("protected_individual", "Protected individual (8 U.S.C. 1324b(a)(3))"),
+                            ("foreign_person", "Foreign person"),
+                        ],
+                        max_length=30,
+                        verbose_name="US-person status",
+                    ),
+                ),
+                (
+                    "citizenships",
+                    django_countries.fields.CountryField(
+                        help_text="Every country of citizenship, current and former.",
+                        max_length=746,
+                        multiple=True,
+                    ),
+                ),
+                (
+                    "permanent_residency_countries",
+                    django_countries.fields.CountryField(blank=True, max_length=746, multiple=True),
+                ),
+                (
+                    "export_authorization_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bis_license", "BIS licence"),
+                            ("license_exception", "Licence exception"),
+                            ("ddtc_authorization", "DDTC authorization (ITAR)"),
+                            ("none", "None"),
+                        ],
+                        help_text="Required for a foreign person.",
+                        max_length=30,
+                    ),
+                ),
+                ("export_authorization_number", models.CharField(blank=True, max_length=100)),
+                ("export_authorization_expires", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="personnel",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['legal_name', 'id'],
-                'permissions': [('view_citizenship', 'Can see citizenship and export-authorization data')],
+                "ordering": ["legal_name", "id"],
+                "permissions": [
+                    ("view_citizenship", "Can see citizenship and export-authorization data")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('export_control', 'Export-control check'), ('sector', 'Sector verification'), ('government', 'Government sign-off')], max_length=20)),
-                ('outcome', models.CharField(choices=[('passed', 'Passed'), ('approved', 'Approved'), ('information_requested', 'Information requested'), ('rejected', 'Rejected'), ('denied', 'Denied'), ('skipped', 'Skipped (not required for this model)')], max_length=30)),
-                ('rationale', models.TextField(blank=True, help_text='Internal; never shown to the applicant.')),
-                ('message_to_applicant', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='applications.application')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='review_decisions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("export_control", "Export-control check"),
+                            ("sector", "Sector verification"),
+                            ("government", "Government sign-off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("passed", "Passed"),
+                            ("approved", "Approved"),
+                            ("information_requested", "Information requested"),
+                            ("rejected", "Rejected"),
+                            ("denied", "Denied"),
+                            ("skipped", "Skipped (not required for this model)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "rationale",
+                    models.TextField(
+                        blank=True, help_text="Internal; never shown to the applicant."
+                    ),
+                ),
+                ("message_to_applicant", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'id'],
+                "ordering": ["decided_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'state_changed_at'], name='application_state_cc3f37_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["state", "state_changed_at"], name="application_state_cc3f37_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reviewdecision',
-            index=models.Index(fields=['application', 'step'], name='application_applica_b92f2a_idx'),
+            model_name="reviewdecision",
+            index=models.Index(
+                fields=["application", "step"], name="application_applica_b92f2a_idx"
+            ),
         ),
     ]

@@ -7,39 +7,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('gated_models', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("gated_models", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clearance',
+            name="Clearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial', models.CharField(max_length=32, unique=True)),
-                ('state', django_fsm.FSMField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('revoked', 'Revoked'), ('expired', 'Expired')], db_index=True, default='active', max_length=20)),
-                ('issued_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('seats', models.PositiveIntegerField()),
-                ('conditions', models.TextField(blank=True)),
-                ('state_reason', models.TextField(blank=True)),
-                ('applicant_reason', models.TextField(blank=True)),
-                ('state_changed_at', models.DateTimeField()),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='clearance', to='applications.application')),
-                ('gated_model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clearances', to='gated_models.gatedmodel')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clearances', to='organizations.organization')),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.sector')),
-                ('state_changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("serial", models.CharField(max_length=32, unique=True)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("seats", models.PositiveIntegerField()),
+                ("conditions", models.TextField(blank=True)),
+                ("state_reason", models.TextField(blank=True)),
+                ("applicant_reason", models.TextField(blank=True)),
+                ("state_changed_at", models.DateTimeField()),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clearance",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "gated_model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clearances",
+                        to="gated_models.gatedmodel",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clearances",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.sector",
+                    ),
+                ),
+                (
+                    "state_changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at'],
-                'indexes': [models.Index(fields=['organization', 'gated_model', 'state'], name='clearances__organiz_64d360_idx'), models.Index(fields=['gated_model', 'state'], name='clearances__gated_m_4c4073_idx')],
+                "ordering": ["-issued_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "gated_model", "state"],
+                        name="clearances__organiz_64d360_idx",
+                    ),
+                    models.Index(
+                        fields=["gated_model", "state"], name="clearances__gated_m_4c4073_idx"
+                    ),
+                ],
             },
         ),
     ]

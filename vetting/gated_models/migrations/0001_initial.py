@@ -4,36 +4,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GatedModel',
+            name="GatedModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('access_status', models.CharField(choices=[('open', 'Open to applications'), ('closed_to_new_applications', 'Closed to new applications'), ('suspended', 'Suspended')], default='closed_to_new_applications', max_length=30)),
-                ('cap', models.PositiveIntegerField(default=100, help_text='Most active clearances allowed at once.')),
-                ('requires_export_control', models.BooleanField(default=True)),
-                ('requires_sector', models.BooleanField(default=True)),
-                ('requires_government', models.BooleanField(default=True)),
-                ('clearance_validity_days', models.PositiveIntegerField(default=365)),
-                ('export_classification', models.CharField(blank=True, help_text='Set by counsel, e.g. an ECCN.', max_length=200)),
-                ('default_conditions', models.TextField(blank=True, help_text='Conditions attached to every clearance for this model.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('admitted_sectors', models.ManyToManyField(blank=True, related_name='gated_models', to='organizations.sector')),
-                ('restored_sectors', models.ManyToManyField(blank=True, related_name='+', to='organizations.sector')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "access_status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open to applications"),
+                            ("closed_to_new_applications", "Closed to new applications"),
+                            ("suspended", "Suspended"),
+                        ],
+                        default="closed_to_new_applications",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "cap",
+                    models.PositiveIntegerField(
+                        default=100, help_text="Most active clearances allowed at once."
+                    ),
+                ),
+                ("requires_export_control", models.BooleanField(default=True)),
+                ("requires_sector", models.BooleanField(default=True)),
+                ("requires_government", models.BooleanField(default=True)),
+                ("clearance_validity_days", models.PositiveIntegerField(default=365)),
+                (
+                    "export_classification",
+                    models.CharField(
+                        blank=True, help_text="Set by counsel, e.g. an ECCN.", max_length=200
+                    ),
+                ),
+                (
+                    "default_conditions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Conditions attached to every clearance for this model.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "admitted_sectors",
+                    models.ManyToManyField(
+                        blank=True, related_name="gated_models", to="organizations.sector"
+                    ),
+                ),
+                (
+                    "restored_sectors",
+                    models.ManyToManyField(blank=True, related_name="+", to="organizations.sector"),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('requires_export_control', True), ('requires_sector', True), ('requires_government', True), _connector='OR'), name='gated_model_requires_a_step', violation_error_message='A gated model must require at least one review step.')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("requires_export_control", True),
+                            ("requires_sector", True),
+                            ("requires_government", True),
+                            _connector="OR",
+                        ),
+                        name="gated_model_requires_a_step",
+                        violation_error_message="A gated model must require at least one review step.",
+                    )
+                ],
             },
         ),
     ]

@@ -3,13 +3,13 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django_countries.fields
-import vetting.organizations.identifiers
 from django.conf import settings
 from django.db import migrations, models
 
+import vetting.organizations.identifiers
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,64 +18,166 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('srma', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("srma", models.JSONField(default=list)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Administrator'), ('member', 'Member')], default='member', max_length=10)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Administrator"), ("member", "Member")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', models.CharField(max_length=300)),
-                ('uei', models.CharField(blank=True, help_text='SAM.gov Unique Entity ID: 12 letters and digits.', max_length=12, validators=[vetting.organizations.identifiers.validate_uei], verbose_name='UEI')),
-                ('ein', models.CharField(blank=True, help_text='Employer Identification Number, written NN-NNNNNNN.', max_length=10, validators=[vetting.organizations.identifiers.validate_ein], verbose_name='EIN')),
-                ('cage', models.CharField(blank=True, help_text='5 letters or digits.', max_length=5, validators=[vetting.organizations.identifiers.validate_cage], verbose_name='CAGE code')),
-                ('domain', models.CharField(help_text="The domain your staff's email addresses use.", max_length=253, verbose_name='web domain')),
-                ('country', django_countries.fields.CountryField(default='US', max_length=2)),
-                ('kind', models.CharField(choices=[('federal_agency', 'Federal agency'), ('sltt_government', 'State, local, tribal or territorial government'), ('private_company', 'Private company'), ('non_profit', 'Non-profit')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('members', models.ManyToManyField(related_name='organizations', through='organizations.Membership', to=settings.AUTH_USER_MODEL)),
-                ('sectors', models.ManyToManyField(blank=True, related_name='organizations', to='organizations.sector')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("legal_name", models.CharField(max_length=300)),
+                (
+                    "uei",
+                    models.CharField(
+                        blank=True,
+                        help_text="SAM.gov Unique Entity ID: 12 letters and digits.",
+                        max_length=12,
+                        validators=[vetting.organizations.identifiers.validate_uei],
+                        verbose_name="UEI",
+                    ),
+                ),
+                (
+                    "ein",
+                    models.CharField(
+                        blank=True,
+                        help_text="Employer Identification Number, written NN-NNNNNNN.",
+                        max_length=10,
+                        validators=[vetting.organizations.identifiers.validate_ein],
+                        verbose_name="EIN",
+                    ),
+                ),
+                (
+                    "cage",
+                    models.CharField(
+                        blank=True,
+                        help_text="5 letters or digits.",
+                        max_length=5,
+                        validators=[vetting.organizations.identifiers.validate_cage],
+                        verbose_name="CAGE code",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        help_text="The domain your staff's email addresses use.",
+                        max_length=253,
+                        verbose_name="web domain",
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(default="US", max_length=2)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("federal_agency", "Federal agency"),
+                            ("sltt_government", "State, local, tribal or territorial government"),
+                            ("private_company", "Private company"),
+                            ("non_profit", "Non-profit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="organizations",
+                        through="organizations.Membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sectors",
+                    models.ManyToManyField(
+                        blank=True, related_name="organizations", to="organizations.sector"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['legal_name'],
+                "ordering": ["legal_name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organizations.organization'),
+            model_name="membership",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="organizations.organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organization'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organization"), name="membership_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(django.db.models.functions.text.Lower('legal_name'), name='organization_lower_name'),
+            model_name="organization",
+            index=models.Index(
+                django.db.models.functions.text.Lower("legal_name"), name="organization_lower_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('uei', ''), _negated=True), fields=('uei',), name='organization_unique_uei'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("uei", ""), _negated=True),
+                fields=("uei",),
+                name="organization_unique_uei",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('ein', ''), _negated=True), fields=('ein',), name='organization_unique_ein'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ein", ""), _negated=True),
+                fields=("ein",),
+                name="organization_unique_ein",
+            ),
         ),
     ]

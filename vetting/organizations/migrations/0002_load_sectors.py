@@ -35,7 +35,8 @@ def load(apps, schema_editor):
 
 def unload(apps, schema_editor):
     apps.get_model("organizations", "Sector").objects.filter(
-        slug__in=[slug for slug, _, _ in SECTORS]).delete()
+        slug__in=[slug for slug, _, _ in SECTORS]
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -12,6 +12,4 @@ class Command(BaseCommand):
             self.stdout.write(f"OK: {report.count} audit events, chain intact")
             return
         where = f"event #{report.broken_event_id}" if report.broken_event_id else "chain head"
-        raise CommandError(
-            f"BROKEN at {where} after {report.count} valid events: {report.problem}"
-        )
+        raise CommandError(f"BROKEN at {where} after {report.count} valid events: {report.problem}")
