@@ -18,8 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
 os.environ.setdefault("VETTING_VAR_DIR", tempfile.mkdtemp(prefix="bench-screening-"))
+
+from vetting.screening.importers import CSL_COLUMNS  # noqa: E402  (needs ROOT on the path)
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ENTRIES = 2_000 if QUICK else 20_000
@@ -165,45 +168,14 @@ US_FAMILY = [
     "Chen",
     "Haddad",
 ]
-HEADER = [
-    "_id",
-    "source",
-    "entity_number",
-    "type",
-    "programs",
-    "name",
-    "title",
-    "addresses",
-    "federal_register_notice",
-    "start_date",
-    "end_date",
-    "standard_order",
-    "license_requirement",
-    "license_policy",
-    "call_sign",
-    "vessel_type",
-    "gross_tonnage",
-    "gross_registered_tonnage",
-    "vessel_flag",
-    "vessel_owner",
-    "remarks",
-    "source_list_url",
-    "alt_names",
-    "citizenships",
-    "dates_of_birth",
-    "nationalities",
-    "places_of_birth",
-    "source_information_url",
-    "ids",
-]
 
 
 def synthetic_csl(rng: random.Random, count: int, path: Path) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(CSL_COLUMNS)
         for n in range(count):
-            row = dict.fromkeys(HEADER, "")
+            row = dict.fromkeys(CSL_COLUMNS, "")
             if rng.random() < 0.6:
                 given, family = rng.choice(GIVEN), rng.choice(FAMILY)
                 middle = rng.choice(GIVEN) + "ovich"
@@ -220,7 +192,7 @@ def synthetic_csl(rng: random.Random, count: int, path: Path) -> None:
                 source="Entity List (EL) - Bureau of Industry and Security",
                 programs="EAR",
             )
-            writer.writerow([row[h] for h in HEADER])
+            writer.writerow([row[h] for h in CSL_COLUMNS])
 
 
 def scratch_database() -> None:
