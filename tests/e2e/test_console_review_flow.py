@@ -4,44 +4,19 @@ three steps; the clearance appears; an officer revokes it and then suspends the
 model, after a confirmation page that states how many organizations lose access."""
 
 import re
-from pathlib import Path
 
-import pytest
 from django_otp.oath import totp
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTIFACTS as E2E_ARTIFACTS
+from tests.e2e.conftest import SLOW_MACHINE_MS
 from tests.factories import PASSWORD, Cast
 from vetting.accounts.mfa import ensure_totp_device
 from vetting.applications.models import State
 from vetting.clearances.models import Clearance
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-# The CI box has two cores shared with other work; Playwright's 5 s default flaked there.
-SLOW_MACHINE_MS = 30_000
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test itself makes between pages are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    expect.set_options(timeout=SLOW_MACHINE_MS)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    expect.set_options(timeout=5_000)  # Playwright's default, for other browser tests
+ARTIFACTS = E2E_ARTIFACTS / "console"
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
 def sign_in(browser, base_url, user, device, shot):

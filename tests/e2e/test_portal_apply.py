@@ -10,27 +10,20 @@ import socket
 import threading
 import time
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTIFACTS as E2E_ARTIFACTS
 from tests.factories import PASSWORD, Cast, make_model
 from vetting.accounts.models import User
 from vetting.applications.models import Application, State
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARTIFACTS = E2E_ARTIFACTS / "portal"
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -100,18 +93,6 @@ def site(live_server, settings, tmp_path):
     settings.BASE_URL = live_server.url  # links in emails point at this server
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     return live_server.url
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # Two shared cores: give slow page loads room before an assertion gives up.
-    expect.set_options(timeout=15_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def shot(page, name):
