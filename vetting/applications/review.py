@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vetting.accounts.roles import has_role
+from vetting.audit.models import AuditEvent
 from vetting.audit.services import audit_record
 from vetting.core import lock, run_transition
 from vetting.errors import AlreadyDecided, InvalidState, NotPermitted
@@ -89,6 +90,18 @@ def _decide(application, *, actor, step, outcome, rationale="", message="") -> R
     )
 
 
+def _audit_decision(application, *, actor, action: str, before: str, decision) -> AuditEvent:
+    """The audit event of a reviewer's decision: the state change and which decision made it."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        obj=application,
+        before=before,
+        after=application.state,
+        data={"step": decision.step, "decision_id": decision.pk},
+    )
+
+
 def _require_text(field: str, value: str, what: str) -> None:
     if not value or not value.strip():
         raise ValidationError({field: f"{what} is required."})
@@ -128,13 +141,8 @@ def application_pass_step(
     if next_state == State.APPROVED:
         return _finish_approval(application, actor=actor, before=before, decision=decision)
     save_state(application)
-    event = audit_record(
-        actor=actor,
-        action="application.step_passed",
-        obj=application,
-        before=before,
-        after=application.state,
-        data={"step": step, "decision_id": decision.pk},
+    event = _audit_decision(
+        application, actor=actor, action="application.step_passed", before=before, decision=decision
     )
     notify.notify_applicant(
         application, "step_passed", event, step=step, step_label=ReviewStep(step).label
@@ -166,13 +174,8 @@ def _finish_approval(application, *, actor, before, decision) -> Application:
     from vetting.clearances.services import clearance_issue
 
     save_state(application)
-    event = audit_record(
-        actor=actor,
-        action="application.approved",
-        obj=application,
-        before=before,
-        after=application.state,
-        data={"step": decision.step, "decision_id": decision.pk},
+    event = _audit_decision(
+        application, actor=actor, action="application.approved", before=before, decision=decision
     )
     clearance = clearance_issue(application=application, actor=actor)
     notify.notify_applicant(
@@ -214,13 +217,12 @@ def application_request_information(
     )
     run_transition(application, "request_information", step)
     save_state(application, "information_requested_step")
-    event = audit_record(
+    event = _audit_decision(
+        application,
         actor=actor,
         action="application.information_requested",
-        obj=application,
         before=before,
-        after=application.state,
-        data={"step": step, "decision_id": decision.pk},
+        decision=decision,
     )
     notify.notify_applicant(
         application,
@@ -282,13 +284,8 @@ def _close_negative(*, actor, application_id, step, rationale, message, outcome,
     )
     run_transition(application, transition)
     save_state(application)
-    event = audit_record(
-        actor=actor,
-        action=f"application.{outcome}",
-        obj=application,
-        before=before,
-        after=application.state,
-        data={"step": step, "decision_id": decision.pk},
+    event = _audit_decision(
+        application, actor=actor, action=f"application.{outcome}", before=before, decision=decision
     )
     notify.notify_applicant(
         application,
