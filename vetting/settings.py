@@ -118,6 +118,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     # Tests run real Celery workers in other processes: they need a file, not :memory:.
     _db["TEST"] = {"NAME": str(VAR_DIR / "test-vetting.sqlite3")}
+elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Lets the clearance check run its one query as a prepared statement
+    # (vetting.api.lookup); Django's own cursors bind client-side and never prepare.
+    # Set DB_PREPARED_STATEMENTS=false behind a pooler that cannot keep them.
+    _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "prepare_threshold": 5}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -235,3 +235,25 @@ def test_a_change_signalled_by_another_process_reaches_this_one(gateway, cleared
     time.sleep(freshness.LOCAL_TTL)
     body = gateway.check(cleared.organization_id, cast.model.slug).json()
     assert (body["cleared"], body["reason"]) == (False, "suspended")
+
+
+def test_each_distinct_question_gets_its_own_remembered_answer(gateway, cleared, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast.org.uei = "ABC123DEF456"
+    cast.org.save()
+    asks = [
+        {"organization": cleared.organization_id, "seat": "alice"},
+        {"organization": cleared.organization_id, "seat": "bob"},
+        {"organization": "ABC123DEF456"},
+    ]
+    first = [gateway.check(model=cast.model.slug, **ask).json() for ask in asks]
+    with CaptureQueriesContext(connection) as queries:
+        again = [gateway.check(model=cast.model.slug, **ask).json() for ask in asks]
+    assert again == first and queries.captured_queries == []
+    assert [body["seat"] for body in again] == ["alice", "bob", None]
+    assert again[2]["organization"] == "ABC123DEF456" and again[2]["cleared"] is True
+    other = make_org()
+    body = gateway.check(other.pk, cast.model.slug).json()
+    assert body["cleared"] is False and body["reason"] == "no_clearance"

@@ -8,9 +8,11 @@ function is also routed through the django-ninja API, which documents it in the
 OpenAPI document.
 
 Cost per request: the generation token (in-process, re-read from Redis at most
-every 0.5 s), then in-process lookups of the key, the model and the answer.
-On a miss (first ask in a generation, or ``Cache-Control: no-cache``): one
-indexed query for the organization's clearances for the model. The answer comes
+every 0.5 s), then the serialized answer to the same key and query string, if
+this generation has given it; else in-process lookups of the key, the model and
+the answer. On a miss (first ask in a generation, or ``Cache-Control:
+no-cache``): one indexed query for the organization's clearances for the model,
+a prepared statement on PostgreSQL (vetting.api.lookup). The answer comes
 from ``vetting.clearances.selectors.evaluate``, the one place the rule lives.
 """
 
@@ -25,12 +27,11 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 
-from vetting.clearances.models import Clearance
 from vetting.clearances.selectors import evaluate
 from vetting.gated_models.models import GatedModel
 from vetting.organizations import identifiers
 
-from . import freshness, keys
+from . import freshness, keys, lookup
 
 CHECK_PATH = "/api/v1/check"
 BARE_PATH = "/api/v1/_bare"
@@ -136,20 +137,7 @@ def denied_ids() -> set[int]:
 
 
 def _answer_from_db(org: tuple[str, int | str], model: ModelInfo) -> tuple[dict, float]:
-    field = "organization_id" if org[0] == "id" else "organization__uei"
-    clearances = list(
-        Clearance.objects.filter(**{field: org[1]}, gated_model_id=model.id).only(
-            "serial",
-            "state",
-            "issued_at",
-            "expires_at",
-            "seats",
-            "conditions",
-            "sector_id",
-            "organization_id",
-            "status_index",
-        )
-    )
+    clearances = lookup.clearances_for(org, model.id)
     organization_id = clearances[0].organization_id if clearances else None
     denied = organization_id in denied_ids() if organization_id else False
     now = timezone.now()
@@ -178,13 +166,29 @@ def _answer_from_db(org: tuple[str, int | str], model: ModelInfo) -> tuple[dict,
     return answer, valid_until
 
 
-def answer_check(params, authorization: str | None, *, fresh: bool = False) -> bytes:
+def answer_check(request, *, fresh: bool = False) -> bytes:
     """The check's JSON answer, serialized; raises ApiError for 4xx and
-    freshness.Unavailable (or DatabaseError) for 503."""
+    freshness.Unavailable (or DatabaseError) for 503.
+
+    Most gateways repeat the same ask, so the serialized answer is kept per (key,
+    query string) for the generation (and never past an allow's expiry): a repeat
+    costs a SHA-256 of the key and two dictionary lookups."""
+    raw_key = keys.parse_authorization(request.META.get("HTTP_AUTHORIZATION"))
+    digest = None if raw_key is None else keys.hash_key(raw_key)
+    query = request.META.get("QUERY_STRING", "")
+    # Taken before any read: what is computed below is kept in this generation's
+    # memo, which a change committed meanwhile has already made stale.
+    memo = freshness.memo()
+    replies = memo.setdefault("replies", {})
+    hit = None if fresh or digest is None else replies.get((digest, query))
+    if hit is not None and hit[1] > time.time():
+        keys.note_use(hit[2])
+        return hit[0]
     # The key first: an unauthenticated caller learns nothing, not even about parameters.
-    key = keys.authenticate(keys.parse_authorization(authorization))
+    key = None if digest is None else keys.authenticate_hash(digest)
     if key is None:
         raise ApiError(401, "A valid API key is required (Authorization: Bearer vk_...).")
+    params = request.GET
     reject_unknown(params, CHECK_PARAMS)
     organization = _clean(params, "organization", required=True, max_length=64)
     slug = _clean(params, "model", required=True, max_length=60)
@@ -197,22 +201,21 @@ def answer_check(params, authorization: str | None, *, fresh: bool = False) -> b
         raise ApiError(404, f"model: no gated model has the slug {slug!r}.")
     if model.id not in key.model_ids:
         raise ApiError(403, f"This key is not scoped to the model {slug!r}.")
-    answers = freshness.memo().setdefault("answers", {})
+    answers = memo.setdefault("answers", {})
     cached = None if fresh else answers.get((org, model.id))
     if cached is None or cached[1] <= time.time():
-        answer, valid_until = _answer_from_db(org, model)
-        cached = (answer, valid_until, {})
-        if len(answers) >= _MAX_ANSWERS:
-            answers.clear()
-        answers[(org, model.id)] = cached
-    # The serialized body is kept beside the answer (most gateways repeat the same ask).
-    bodies = cached[2]
-    body = bodies.get((organization, seat))
-    if body is None:
-        body = json.dumps({**cached[0], "organization": organization, "seat": seat}).encode()
-        if len(bodies) < 64:
-            bodies[(organization, seat)] = body
+        cached = _answer_from_db(org, model)
+        _bounded_put(answers, (org, model.id), cached)
+    answer, valid_until = cached
+    body = json.dumps({**answer, "organization": organization, "seat": seat}).encode()
+    _bounded_put(replies, (digest, query), (body, valid_until, key))
     return body
+
+
+def _bounded_put(cache: dict, key, value) -> None:
+    if len(cache) >= _MAX_ANSWERS:
+        cache.clear()
+    cache[key] = value
 
 
 def _unavailable() -> HttpResponse:
@@ -229,9 +232,9 @@ def _unavailable() -> HttpResponse:
 def check_view(request) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return _json(405, {"detail": "Use GET."}, Allow="GET")
-    fresh = "no-cache" in request.headers.get("Cache-Control", "")
+    fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
     try:
-        body = answer_check(request.GET, request.headers.get("Authorization"), fresh=fresh)
+        body = answer_check(request, fresh=fresh)
     except ApiError as exc:
         extra = {"WWW_Authenticate": "Bearer"} if exc.status == 401 else {}
         return _json(exc.status, {"detail": exc.detail}, **extra)

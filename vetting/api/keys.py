@@ -100,11 +100,13 @@ def parse_authorization(header: str | None) -> str | None:
 
 
 def authenticate(raw: str | None) -> KeyInfo | None:
-    """The key's facts if ``raw`` is a live key, else None. Cached per check
-    generation, so a revocation (which bumps it) is seen at once."""
-    if raw is None:
-        return None
-    digest = hash_key(raw)
+    """The key's facts if ``raw`` is a live key, else None."""
+    return None if raw is None else authenticate_hash(hash_key(raw))
+
+
+def authenticate_hash(digest: str) -> KeyInfo | None:
+    """The facts of the live key whose SHA-256 is ``digest``, else None. Cached per
+    check generation, so a revocation (which bumps it) is seen at once."""
     keys = freshness.memo().setdefault("keys", {})
     info = keys.get(digest)
     if info is None:
@@ -124,16 +126,17 @@ def authenticate(raw: str | None) -> KeyInfo | None:
         info = keys[digest] = KeyInfo(row[0], row[1], row[2], model_ids)
     if info is False or not hmac.compare_digest(info.secret_hash, digest):
         return None
-    note_use(info.id, info.secret_hash[:16])
+    note_use(info)
     return info
 
 
 _last_noted: dict[int, float] = {}
 
 
-def note_use(key_id: int, latch: str) -> None:
+def note_use(key: KeyInfo) -> None:
     """Record last use at most once a minute per key across all processes: a
     per-process clock, then a cache ``add`` as the cross-process latch."""
+    key_id, latch = key.id, key.secret_hash[:16]
     now = time.monotonic()
     if now - _last_noted.get(key_id, -_USE_NOTE_SECONDS) < _USE_NOTE_SECONDS:
         return
