@@ -2,29 +2,40 @@
 
     gunicorn -c python:vetting.gunicorn_conf vetting.wsgi
 
-Gateways call the check many times a second over keep-alive connections, so the
-worker is ``gthread`` (a sync worker closes every connection after one request).
+Every request this application serves is short and bound by CPU or the database
+(mail, webhooks and screening run in Celery), so the worker is gunicorn's default
+``sync`` one, behind a buffering TLS proxy (nginx, a load balancer) as gunicorn
+requires for it; the proxy keeps the gateways' connections alive. Measured on 2
+cores against ``gthread`` (keep-alive, 1 or 2 threads): the same peak throughput,
+and a shorter latency tail at half load, since a request is not handed between a
+polling thread and a worker thread.
+
 Environment: ``WEB_BIND`` (default 0.0.0.0:8000), ``WEB_CONCURRENCY`` (worker
-processes, default 2 x cores + 1), ``WEB_THREADS`` (threads per worker, default 2),
-``WEB_KEEPALIVE`` (seconds an idle connection is kept; set it above the idle timeout
-of the proxy or gateway in front, default 30).
+processes, default 2 x cores + 1), ``WEB_WORKER_CLASS`` (``gthread`` to serve
+keep-alive connections without a proxy in front), ``WEB_THREADS`` and
+``WEB_KEEPALIVE`` (gthread only; defaults 1 and 30 s).
 """
 
+import gc
 import os
 
 bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
-worker_class = "gthread"
-# One thread per worker: threads of one process share the GIL, and on 2 cores a
-# second thread lengthened the check's latency tail (p99 at half load 10-15 ms
-# against 7-8 ms) without adding throughput. More workers instead.
+worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
 threads = int(os.environ.get("WEB_THREADS", "1"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "30"))
 # Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new
 # connections over them evenly. With one shared socket, whichever worker wakes
-# first accepts: a gateway opening 8 keep-alive connections at once was seen to
-# put all 8 on one worker, halving throughput for as long as they stayed open.
+# first accepts: with gthread, 8 keep-alive connections opened at once were seen
+# to land all on one worker, halving throughput for as long as they stayed open.
 reuse_port = True
 # Import Django and the project once, in the master, before forking: workers start
 # ready (and share those pages) instead of importing on their first request.
 preload_app = True
+
+
+def when_ready(server):
+    """In the master, after the preload and before the first fork: move what the
+    import made out of the garbage collector's sight, so workers' collections do not
+    walk (and copy) those shared pages."""
+    gc.freeze()

@@ -38,6 +38,7 @@ BARE_PATH = "/api/v1/_bare"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 _MAX_ID = 2**63 - 1
 _MAX_ANSWERS = 100_000
+_MAX_REPLIES = 20_000  # serialized answers (~0.5 kB each) kept per generation
 CHECK_PARAMS = frozenset({"organization", "model", "seat"})
 
 
@@ -208,12 +209,12 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
         _bounded_put(answers, (org, model.id), cached)
     answer, valid_until = cached
     body = json.dumps({**answer, "organization": organization, "seat": seat}).encode()
-    _bounded_put(replies, (digest, query), (body, valid_until, key))
+    _bounded_put(replies, (digest, query), (body, valid_until, key), _MAX_REPLIES)
     return body
 
 
-def _bounded_put(cache: dict, key, value) -> None:
-    if len(cache) >= _MAX_ANSWERS:
+def _bounded_put(cache: dict, key, value, limit: int = _MAX_ANSWERS) -> None:
+    if len(cache) >= limit:
         cache.clear()
     cache[key] = value
 
