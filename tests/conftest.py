@@ -21,7 +21,8 @@ def pytest_collection_modifyitems(config, items):
         if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs))
+            # Prepended: the closest marker wins, and a test may carry its own.
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     if connection.vendor == "postgresql":
         return
     keep, drop = [], []
