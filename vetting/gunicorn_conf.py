@@ -24,11 +24,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
 threads = int(os.environ.get("WEB_THREADS", "1"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "30"))
-# Each worker listens on its own SO_REUSEPORT socket and the kernel spreads new
-# connections over them evenly. With one shared socket, whichever worker wakes
-# first accepts: with gthread, 8 keep-alive connections opened at once were seen
-# to land all on one worker, halving throughput for as long as they stayed open.
-reuse_port = True
+# gthread: each worker listens on its own SO_REUSEPORT socket and the kernel spreads
+# new connections over them evenly. With one shared socket, whichever worker wakes
+# first accepts: 8 keep-alive connections opened at once were seen to land all on
+# one worker, halving throughput for as long as they stayed open. sync: one shared
+# socket, from which an idle worker takes the next connection; per-worker sockets
+# would queue a request behind a busy worker while another idles (measured: lower
+# throughput and a longer tail at peak and at half load).
+reuse_port = worker_class != "sync"
 # Import Django and the project once, in the master, before forking: workers start
 # ready (and share those pages) instead of importing on their first request.
 preload_app = True

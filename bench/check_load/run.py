@@ -3,9 +3,12 @@
 Starts gunicorn with production settings (Django's and vetting/gunicorn_conf.py's) on
 PostgreSQL + Redis and measures, in the same run and server configuration, with wrk
 on loopback:
-  1. a bare JSON view (served only when VETTING_BENCH_BARE=1, by the same middleware),
-  2. the check with a warm cache,
-  3. the check on the database path (Cache-Control: no-cache skips the answer cache),
+  1. a bare JSON view (served only when VETTING_BENCH_BARE=1, by the check's
+     middleware: Django's handler and SecurityMiddleware, nothing after them),
+  2. the check with a warm cache (a repeated ask: resent by vetting/api/replay.py in
+     front of Django's handler),
+  3. the check on the database path (Cache-Control: no-cache skips the answer cache
+     and the replay; one prepared statement through Django's handler),
   4. the warm check's p99 at about half its peak rate.
 The first three run in interleaved rounds (bare, warm, db, bare, warm, db, ...) and
 each figure is the median over the rounds, so a burst of noise from a neighbour on

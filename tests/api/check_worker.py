@@ -1,6 +1,7 @@
 """A separate worker process for test_check_under_load: calls the check in a loop
-through Django's handler (its own memo and generation view, like a gunicorn worker)
-and prints one JSON list of [time, cleared, HTTP status] triples."""
+through the production WSGI application (vetting.wsgi: the replay layer, then
+Django's handler; its own memo and generation view, like a gunicorn worker) and
+prints one JSON list of [time, cleared, HTTP status] triples."""
 
 import json
 import os
@@ -12,25 +13,18 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
 django.setup()
 
-from django.test import Client  # noqa: E402
+from tests.api.wsgi_client import call  # noqa: E402
+from vetting.wsgi import application  # noqa: E402
 
 organization, model, key, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-client = Client()
+params = {"organization": organization, "model": model}
+headers = {"Authorization": f"Bearer {key}"}
 samples = []
-# Warm up (URL conf, API schema) before the test starts its clock.
-client.get(
-    "/api/v1/check",
-    {"organization": organization, "model": model},
-    headers={"Authorization": f"Bearer {key}"},
-)
+call(application, "/api/v1/check", params, headers=headers)  # warm up before the clock
 print("ready", flush=True)
 deadline = time.time() + seconds
 while time.time() < deadline:
-    response = client.get(
-        "/api/v1/check",
-        {"organization": organization, "model": model},
-        headers={"Authorization": f"Bearer {key}"},
-    )
-    cleared = response.status_code == 200 and response.json()["cleared"]
-    samples.append([time.time(), cleared, response.status_code])
+    answer = call(application, "/api/v1/check", params, headers=headers)
+    cleared = answer.status == 200 and answer.json()["cleared"]
+    samples.append([time.time(), cleared, answer.status])
 print(json.dumps(samples), flush=True)

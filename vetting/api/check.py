@@ -56,12 +56,18 @@ class ModelInfo:
     restored_sector_ids: frozenset[int]
 
 
-def _json(status: int, payload: dict, **headers) -> HttpResponse:
-    response = HttpResponse(json.dumps(payload), status=status, content_type="application/json")
+def _response(body: bytes, status: int = 200, **headers) -> HttpResponse:
+    # Content-Length here, not by CommonMiddleware, which the check never reaches.
+    response = HttpResponse(body, status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(len(body))
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
+
+
+def _json(status: int, payload: dict, **headers) -> HttpResponse:
+    return _response(json.dumps(payload).encode(), status, **headers)
 
 
 def _clean(params, name: str, *, required: bool, max_length: int) -> str | None:
@@ -181,8 +187,8 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     # memo, which a change committed meanwhile has already made stale.
     memo = freshness.memo()
     replies = memo.setdefault("replies", {})
-    hit = None if fresh or digest is None else replies.get((digest, query))
-    if hit is not None and hit[1] > time.time():
+    hit = None if fresh or digest is None else _live_reply(memo, digest, query)
+    if hit is not None:
         keys.note_use(hit[2])
         return hit[0]
     # The key first: an unauthenticated caller learns nothing, not even about parameters.
@@ -213,6 +219,32 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     return body
 
 
+def _live_reply(memo: dict, digest: str, query: str):
+    """(body, valid until, key) given this generation to the same ask, if still valid."""
+    hit = memo.get("replies", {}).get((digest, query))
+    return hit if hit is not None and hit[1] > time.time() else None
+
+
+def replay(meta) -> bytes | None:
+    """The serialized answer to a repeated ask, for vetting.api.replay to send
+    without Django's request handling; None when the ask needs that handling: no
+    such answer in this generation, ``no-cache``, no key, the generation unreadable
+    (Django then answers 503), or the key's last use due to be recorded (a write)."""
+    if "no-cache" in meta.get("HTTP_CACHE_CONTROL", ""):
+        return None
+    raw_key = keys.parse_authorization(meta.get("HTTP_AUTHORIZATION"))
+    if raw_key is None:
+        return None
+    try:
+        memo = freshness.memo()
+    except freshness.Unavailable:
+        return None
+    hit = _live_reply(memo, keys.hash_key(raw_key), meta.get("QUERY_STRING", ""))
+    if hit is None or keys.use_note_due(hit[2]):
+        return None
+    return hit[0]
+
+
 def _bounded_put(cache: dict, key, value, limit: int = _MAX_ANSWERS) -> None:
     if len(cache) >= limit:
         cache.clear()
@@ -241,9 +273,7 @@ def check_view(request) -> HttpResponse:
         return _json(exc.status, {"detail": exc.detail}, **extra)
     except (freshness.Unavailable, DatabaseError):
         return _unavailable()
-    response = HttpResponse(body, content_type="application/json")
-    response["Cache-Control"] = "no-store"
-    return response
+    return _response(body)
 
 
 class CheckMiddleware:

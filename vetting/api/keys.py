@@ -133,14 +133,19 @@ def authenticate_hash(digest: str) -> KeyInfo | None:
 _last_noted: dict[int, float] = {}
 
 
+def use_note_due(key: KeyInfo) -> bool:
+    """True when this process has not recorded the key's use in the last minute."""
+    last = _last_noted.get(key.id, -_USE_NOTE_SECONDS)
+    return time.monotonic() - last >= _USE_NOTE_SECONDS
+
+
 def note_use(key: KeyInfo) -> None:
     """Record last use at most once a minute per key across all processes: a
     per-process clock, then a cache ``add`` as the cross-process latch."""
-    key_id, latch = key.id, key.secret_hash[:16]
-    now = time.monotonic()
-    if now - _last_noted.get(key_id, -_USE_NOTE_SECONDS) < _USE_NOTE_SECONDS:
+    if not use_note_due(key):
         return
-    _last_noted[key_id] = now
+    key_id, latch = key.id, key.secret_hash[:16]
+    _last_noted[key_id] = time.monotonic()
     try:
         if cache.add(f"vetting:api:key-used:{key_id}:{latch}", 1, timeout=_USE_NOTE_SECONDS):
             GatewayKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
