@@ -43,6 +43,13 @@ def _secure(environ) -> bool:
     return environ.get("wsgi.url_scheme") == "https"
 
 
+def _replay(environ) -> bytes | None:
+    try:
+        return replay(environ)
+    except Exception:  # noqa: BLE001 - unsure: Django answers, and logs what went wrong
+        return None
+
+
 class CheckReplay:
     """Wraps Django's WSGI application (see the module's docstring)."""
 
@@ -58,7 +65,7 @@ class CheckReplay:
             return self.django_application(environ, start_response)
         secure = _secure(environ)
         headers = self.headers.get(secure)
-        body = None if headers is None else replay(environ)
+        body = None if headers is None else _replay(environ)
         if body is not None:
             length = str(len(body))
             start_response("200 OK", [(k, length if v is None else v) for k, v in headers])
