@@ -7,9 +7,12 @@ giving a machine client nothing (no cookies, no forms, no templates). The same
 function is also routed through the django-ninja API, which documents it in the
 OpenAPI document.
 
-Cost per request: the generation token (in-process, re-read from Redis at most
-every 0.5 s), then the serialized answer to the same key and query string, if
-this generation has given it; else in-process lookups of the key, the model and
+A repeated ask (same key and query string, this generation) does not even reach
+Django: vetting.api.replay resends its serialized answer (see ``replay`` below).
+
+Cost per request here: the generation token (in-process, re-read from Redis at
+most every 0.5 s), then the serialized answer to the same key and query string,
+if this generation has given it; else in-process lookups of the key, the model and
 the answer. On a miss (first ask in a generation, or ``Cache-Control:
 no-cache``): one indexed query for the organization's clearances for the model,
 a prepared statement on PostgreSQL (vetting.api.lookup). The answer comes
