@@ -111,8 +111,12 @@ def check_clearance(
         description="Optional seat or end-user identifier, echoed back for the gateway's logs.",
     ),
 ):
-    """Answered by ``CheckMiddleware`` before the rest of the stack; this route only
-    documents it (and answers identically if the middleware is not installed)."""
+    """Whether the organization is cleared for the model now; if not, `reason` says
+    why. An answer is at most one second stale; send `Cache-Control: no-cache` to
+    have this one read from the database. A 503 means the service cannot know now:
+    treat the organization as not cleared and retry."""
+    # Answered by vetting.api.replay and CheckMiddleware before Django's URL routing;
+    # this route documents it (and answers identically if the middleware is removed).
     return check.check_view(request)
 
 
