@@ -82,6 +82,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The gated model's policy version in force at the application's latest decision.
+    policy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -183,6 +185,9 @@ class ReviewDecision(models.Model):
     rationale = models.TextField(blank=True, help_text="Internal; never shown to the applicant.")
     message_to_applicant = models.TextField(blank=True)
     decided_at = models.DateTimeField()
+    # The reviewer attested "no conflict of interest" when deciding (None for the system).
+    no_conflict_attested = models.BooleanField(default=False)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["decided_at", "id"]
@@ -220,3 +225,24 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Question at {self.get_step_display()} on {self.application.number}"
+
+
+class Recusal(models.Model):
+    """A reviewer stepped aside from one application: they may decide none of its
+    steps and it leaves their queue."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="recusals")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recusals"
+    )
+    reason = models.TextField(blank=True)
+    recused_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recused_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="recusal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} recused from {self.application.number}"

@@ -44,6 +44,8 @@ class Clearance(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     seats = models.PositiveIntegerField()
     conditions = models.TextField(blank=True)
+    # The gated model's policy version the clearance was issued under.
+    policy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Why the clearance is suspended, revoked or expired: one reason for the
     # record (internal) and one written for the applicant.
     state_reason = models.TextField(blank=True)

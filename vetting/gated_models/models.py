@@ -45,6 +45,9 @@ class GatedModel(models.Model):
     default_conditions = models.TextField(
         blank=True, help_text="Conditions attached to every clearance for this model."
     )
+    # Bumped by every applied policy change (vetting.gated_models.policy); each
+    # decision and clearance records the version it was made under.
+    policy_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
