@@ -7,6 +7,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from tests.factories import complete_draft, make_model, make_org, make_user
+from vetting.organizations.services import member_invite
 from vetting.portal import urls as portal_urls
 
 # URL patterns that take no ids of an organization's objects: nothing to leak.
@@ -26,9 +27,11 @@ def foreign(db):
     owner = make_user(email_verified_at=timezone.now())
     org = make_org(admin=owner)
     app = complete_draft(applicant=owner, org=org, model=make_model())
+    member_invite(actor=owner, organization_id=org.pk, email="someone@elsewhere.example")
     return {
         "org_id": org.pk,
         "membership_id": org.memberships.get().pk,
+        "invitation_id": org.invitations.get().pk,
         "pk": app.pk,
         "person_id": app.personnel.get().pk,
         "evidence_id": app.evidence.get().pk,

@@ -141,12 +141,13 @@ def test_repeated_failures_lock_that_user_from_that_address_only_until_the_cool_
 
 def test_a_newcomer_invited_by_email_lands_on_the_invitation_after_verifying(client, db):
     from tests.factories import make_org
-    from vetting.organizations.services import invitation_token
+    from vetting.organizations.services import member_invite
 
-    org = make_org(admin=make_user())
+    admin = make_user()
+    org = make_org(admin=admin)
     invitation = reverse(
         "portal:invitation",
-        args=[invitation_token(organization_id=org.pk, email="grace@grid.example", role="member")],
+        args=[member_invite(actor=admin, organization_id=org.pk, email="grace@grid.example")],
     )
     login_page = client.get(invitation, follow=True)
     assert f"?next={quote(invitation, safe='')}" in login_page.content.decode()

@@ -4,7 +4,7 @@ from django.utils import timezone
 from tests.factories import make_user
 from vetting.notifications.models import Notification
 from vetting.organizations.models import Membership, Organization, Sector
-from vetting.organizations.services import invitation_token
+from vetting.organizations.services import member_invite
 
 NEW_ORG = {
     "legal_name": "Harbor Water Authority",
@@ -74,9 +74,9 @@ def test_inviting_a_colleague_queues_an_email_and_errors_keep_the_address(signed
     )
 
 
-def test_accepting_an_invitation_joins_and_switches_to_that_organization(client, org):
+def test_accepting_an_invitation_joins_and_switches_to_that_organization(client, applicant, org):
     bo = make_user("bo@utility.example", email_verified_at=timezone.now())
-    token = invitation_token(organization_id=org.pk, email=bo.email, role="member")
+    token = member_invite(actor=applicant, organization_id=org.pk, email=bo.email)
     client.force_login(bo)
     page = client.get(reverse("portal:invitation", args=[token]))
     assert org.legal_name in page.content.decode()

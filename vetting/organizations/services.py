@@ -2,22 +2,32 @@
 
 Each runs in one transaction: it locks the row, checks who may act, writes,
 records an audit event and, for invitations, an outbox row. Views call these.
+
+Invitations are stored rows (see models.Invitation): single use, expiring,
+revocable. The signed links of the earlier scheme (django.core.signing) are no
+longer accepted; they are answered "This invitation link is not valid."
 """
 
+import re
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from vetting.audit.services import audit_record
 from vetting.core import lock
 from vetting.errors import InvalidState, NotPermitted
 from vetting.notifications.services import notification_enqueue
+from vetting.permissions import Action, require
 
-from .models import Membership, Organization
-from .selectors import is_admin
+from .models import Invitation, Membership, Organization
 
 PROFILE_FIELDS = ["legal_name", "uei", "ein", "cage", "domain", "country", "kind"]
-INVITATION_SALT = "vetting.organizations.invitation"
+# secrets.token_urlsafe(32) is 43 characters of the URL-safe base64 alphabet.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def _apply_profile(org: Organization, fields: dict) -> None:
@@ -31,8 +41,7 @@ def _apply_profile(org: Organization, fields: dict) -> None:
 
 
 def _require_admin(actor, organization_id: int) -> None:
-    if not is_admin(actor, organization_id):
-        raise NotPermitted("Only an administrator of the organization may do this.")
+    require(actor, Action.ORGANIZATION_ADMINISTER, organization_id)
 
 
 @transaction.atomic
@@ -66,42 +75,104 @@ def organization_update(*, actor, organization_id: int, **fields) -> Organizatio
     return org
 
 
-def invitation_token(*, organization_id: int, email: str, role: str) -> str:
-    return signing.dumps(
-        {"org": organization_id, "email": email.lower(), "role": role},
-        salt=INVITATION_SALT,
-        compress=True,
+def _new_token() -> tuple[str, str]:
+    """A fresh raw token and its stored hash (the raw token is never stored; 256
+    random bits, so a collision, which the unique index would refuse, never comes)."""
+    token = secrets.token_urlsafe(32)
+    return token, Invitation.hash_token(token)
+
+
+_REFUSALS = {
+    Invitation.State.ACCEPTED: "This invitation was already used; each link works only once.",
+    Invitation.State.REVOKED: (
+        "This invitation was revoked; ask an administrator of the organization for a new one."
+    ),
+    Invitation.State.EXPIRED: "This invitation has expired; ask for a new one.",
+}
+NOT_VALID = "This invitation link is not valid."
+
+
+def _find(token, *, for_update: bool = False) -> Invitation:
+    """The invitation a raw token names, whatever its state; InvalidState if none.
+    Anything that is not shaped like one of our tokens (a signed link of the old
+    scheme, a very long or odd string) is refused before touching the database."""
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        raise InvalidState(NOT_VALID)
+    rows = Invitation.objects.select_related("organization", "invited_by")
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    try:
+        return rows.get(token_hash=Invitation.hash_token(token))
+    except Invitation.DoesNotExist as exc:
+        raise InvalidState(NOT_VALID) from exc
+
+
+def _require_pending(invitation: Invitation) -> None:
+    state = invitation.state
+    if state != Invitation.State.PENDING:
+        raise InvalidState(_REFUSALS[state])
+
+
+def invitation_read(token: str) -> Invitation:
+    """The pending invitation a raw token names. Raises InvalidState, with the reason,
+    if the token is unknown or forged, or the invitation was used, revoked or expired."""
+    invitation = _find(token)
+    _require_pending(invitation)
+    return invitation
+
+
+def _pending(organization_id: int, **filters):
+    return Invitation.objects.select_for_update().filter(
+        Invitation.pending_q(), organization_id=organization_id, **filters
     )
 
 
-def invitation_read(token: str) -> dict:
-    """The invitation a token carries; raises InvalidState if forged or expired."""
-    try:
-        return signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise InvalidState("This invitation has expired; ask for a new one.") from exc
-    except signing.BadSignature as exc:
-        raise InvalidState("This invitation link is not valid.") from exc
+def _revoke_rows(rows, actor) -> list[int]:
+    ids = sorted(rows.values_list("pk", flat=True))
+    if ids:
+        Invitation.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_by=actor)
+    return ids
 
 
 @transaction.atomic
 def member_invite(
     *, actor, organization_id: int, email: str, role: str = Membership.Role.MEMBER
 ) -> str:
-    """Invite someone by email (admins only). Side effects: audit event, an outbox
-    row with a signed link that expires after settings.INVITATION_MAX_AGE."""
+    """Invite someone by email (admins only) and return the raw token of the link.
+
+    Inviting an address that already has a pending invitation revokes that one and
+    issues a new one (its link stops working), so an admin can resend a lost email
+    or change the role. Side effects: an Invitation row (expiring after
+    settings.INVITATION_MAX_AGE seconds), an audit event, an outbox row with the link
+    ``/apply/invitations/<token>/``."""
     org = lock(Organization, organization_id)
     _require_admin(actor, org.pk)
     email = email.strip().lower()
     role = Membership.Role(role)
-    if org.memberships.filter(user__email=email).exists():
+    if org.memberships.filter(user__email__iexact=email).exists():
         raise InvalidState(f"{email} is already a member of {org}.")
-    token = invitation_token(organization_id=org.pk, email=email, role=role)
+    replaced = _revoke_rows(_pending(org.pk, email=email), actor)
+    token, token_hash = _new_token()
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organization=org,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.INVITATION_MAX_AGE),
+    )
     event = audit_record(
         actor=actor,
         action="organization.member_invited",
         obj=org,
-        data={"email": email, "role": role},
+        data={
+            "email": email,
+            "role": role,
+            "invitation_id": invitation.pk,
+            "replaced_invitation_ids": replaced,
+        },
     )
     path = f"/apply/invitations/{token}/"
     notification_enqueue(
@@ -121,28 +192,63 @@ def member_invite(
 
 @transaction.atomic
 def invitation_accept(*, actor, token: str) -> Membership:
-    """Join the organization the invitation names. The signed-in user's email must be
-    the invited one and verified. Side effects: membership row, audit event.
-    Accepting twice is harmless."""
-    invitation = invitation_read(token)
-    if actor.email.lower() != invitation["email"]:
-        raise NotPermitted(
-            f"This invitation is for {invitation['email']}; sign in with that address."
-        )
+    """Join the organization the invitation names, with the invitation's role.
+
+    The invitation must be pending (each link works once); the signed-in user's email
+    must be the invited one and verified. Side effects: membership row, the
+    invitation marked accepted, audit event."""
+    organization_id = _find(token).organization_id
+    org = lock(Organization, organization_id)  # the same order as member_remove
+    invitation = _find(token, for_update=True)
+    _require_pending(invitation)
+    if actor.email.lower() != invitation.email:
+        raise NotPermitted(f"This invitation is for {invitation.email}; sign in with that address.")
     if actor.email_verified_at is None:
         raise NotPermitted("Verify your email address before joining an organization.")
-    org = lock(Organization, invitation["org"])
-    membership, created = Membership.objects.get_or_create(
-        user=actor, organization=org, defaults={"role": invitation["role"]}
+    if org.memberships.filter(user=actor).exists():
+        raise InvalidState(f"You are already a member of {org}.")
+    membership = Membership.objects.create(user=actor, organization=org, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=actor,
+        action="organization.member_joined",
+        obj=org,
+        data={
+            "membership_id": membership.pk,
+            "role": membership.role,
+            "invitation_id": invitation.pk,
+        },
     )
-    if created:
-        audit_record(
-            actor=actor,
-            action="organization.member_joined",
-            obj=org,
-            data={"membership_id": membership.pk, "role": membership.role},
-        )
     return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, organization_id: int, invitation_id: int) -> Invitation:
+    """Withdraw a pending invitation (admins only); its link stops working at once.
+    Side effects: audit event."""
+    org = lock(Organization, organization_id)
+    _require_admin(actor, org.pk)
+    try:
+        invitation = Invitation.objects.select_for_update().get(
+            pk=invitation_id, organization_id=org.pk
+        )
+    except Invitation.DoesNotExist as exc:
+        raise InvalidState(f"{org} has no invitation {invitation_id}.") from exc
+    state = invitation.state
+    if state != Invitation.State.PENDING:
+        raise InvalidState(f"Cannot revoke: the invitation is {state.label.lower()}.")
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        action="organization.invitation_revoked",
+        obj=org,
+        data={"invitation_id": invitation.pk, "email": invitation.email},
+    )
+    return invitation
 
 
 def _other_admins(membership: Membership) -> bool:
@@ -181,8 +287,10 @@ def member_change_role(*, actor, organization_id: int, membership_id: int, role:
 
 @transaction.atomic
 def member_remove(*, actor, organization_id: int, membership_id: int) -> None:
-    """Remove a member (admins only; the last admin cannot be removed).
-    Side effects: audit event."""
+    """Remove a member (admins only; the last admin cannot be removed). At once, every
+    pending invitation of this organization to the removed person's address, and
+    every one they sent, is revoked. Side effects: audit event (listing the revoked
+    invitation ids)."""
     lock(Organization, organization_id)
     _require_admin(actor, organization_id)
     membership = Membership.objects.select_for_update().get(
@@ -190,11 +298,22 @@ def member_remove(*, actor, organization_id: int, membership_id: int) -> None:
     )
     if membership.role == Membership.Role.ADMIN and not _other_admins(membership):
         raise InvalidState("The organization needs at least one administrator.")
+    removed = membership.user
+    revoked = _revoke_rows(
+        _pending(organization_id).filter(
+            Q(email=removed.email.strip().lower()) | Q(invited_by=removed)
+        ),
+        actor,
+    )
     audit_record(
         actor=actor,
         action="organization.member_removed",
         obj=membership.organization,
         before=membership.role,
-        data={"membership_id": membership.pk, "user_id": membership.user_id},
+        data={
+            "membership_id": membership.pk,
+            "user_id": membership.user_id,
+            "revoked_invitation_ids": revoked,
+        },
     )
     membership.delete()

@@ -20,6 +20,11 @@ urlpatterns = [
         views_org.member_remove,
         name="member_remove",
     ),
+    path(
+        "organizations/<int:org_id>/invitations/<int:invitation_id>/revoke/",
+        views_org.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", views_org.invitation, name="invitation"),
     path("applications/new/", views_apply.application_new, name="application_new"),
     path("applications/<int:pk>/", views_status.application_detail, name="application"),

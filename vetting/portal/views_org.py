@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from vetting.errors import DomainError
 from vetting.organizations import services
-from vetting.organizations.models import Membership
+from vetting.organizations.models import Invitation, Membership
 
 from .forms import InviteForm, OrganizationForm, RoleForm
 from .scoping import SESSION_ORG, apply_errors, organization_or_404, verified_required
@@ -78,6 +78,7 @@ def members(request, org_id):
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("portal:members", org_id=org.pk)
     rows = org.memberships.select_related("user").order_by("user__email")
+    invitations = org.invitations.select_related("invited_by").order_by("-created_at", "-pk")
     return render(
         request,
         "portal/members.html",
@@ -85,6 +86,7 @@ def members(request, org_id):
             "org": org,
             "membership": membership,
             "rows": rows,
+            "invitations": invitations,
             "form": form,
             "is_admin": membership.role == Membership.Role.ADMIN,
         },
@@ -134,20 +136,43 @@ def member_remove(request, org_id, membership_id):
 
 
 @verified_required
-def invitation(request, token):
+@require_POST
+def invitation_revoke(request, org_id, invitation_id):
+    org, _ = organization_or_404(request.user, org_id)
+    target = get_object_or_404(Invitation, pk=invitation_id, organization=org)
     try:
-        data = services.invitation_read(token)
+        services.invitation_revoke(
+            actor=request.user, organization_id=org.pk, invitation_id=target.pk
+        )
     except DomainError as exc:
-        return render(request, "portal/invitation.html", {"error": exc.message}, status=400)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The invitation to {target.email} was revoked.")
+    return redirect("portal:members", org_id=org.pk)
+
+
+def _refused(request, exc: DomainError):
+    return render(request, "portal/invitation.html", {"error": exc.message}, status=400)
+
+
+@verified_required
+def invitation(request, token):
+    """An invitation link: GET shows it, POST accepts it. A bad, used, revoked or
+    expired token answers 400 with the reason."""
+    try:
+        pending = services.invitation_read(token)
+    except DomainError as exc:
+        return _refused(request, exc)
     if request.method == "POST":
         try:
             membership = services.invitation_accept(actor=request.user, token=token)
         except DomainError as exc:
-            return render(request, "portal/invitation.html", {"error": exc.message}, status=400)
+            return _refused(request, exc)
         request.session[SESSION_ORG] = membership.organization_id
         messages.success(request, f"You joined {membership.organization.legal_name}.")
         return redirect("portal:dashboard")
-    from vetting.organizations.models import Organization
-
-    org = get_object_or_404(Organization, pk=data["org"])
-    return render(request, "portal/invitation.html", {"org": org, "invitation": data})
+    return render(
+        request,
+        "portal/invitation.html",
+        {"org": pending.organization, "invitation": pending},
+    )
