@@ -1,4 +1,5 @@
-"""Suspending and restoring a whole gated model: who may, and who is told."""
+"""Suspending and restoring a whole gated model: who may, and who is told. Restoring
+is a proposal a second person approves (tests/gated_models/test_policy_changes.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from vetting.applications.models import State
 from vetting.audit.models import AuditEvent
 from vetting.errors import InvalidState, NotPermitted
 from vetting.gated_models.models import GatedModel
+from vetting.gated_models.policy import policy_change_approve
 from vetting.gated_models.services import (
     affected_organizations,
     gated_model_restore,
@@ -71,7 +73,11 @@ def test_suspending_tells_every_cleared_organization_and_nobody_else(cleared):
         Status.OPEN,
         Status.SUSPENDED,
     )
-    assert event.data == {"reason": "Export-control order 24-17.", "affected_organizations": 1}
+    assert event.data == {
+        "reason": "Export-control order 24-17.",
+        "affected_organizations": 1,
+        "policy_version": 2,
+    }
 
 
 def test_a_suspended_model_cannot_be_suspended_again(cleared):
@@ -92,11 +98,11 @@ def test_suspending_needs_a_reason(cleared):
     assert _status(cleared.model) == Status.OPEN
 
 
-@pytest.mark.parametrize("who", ["export", "government", "auditor", "applicant"])
-def test_only_a_clearance_officer_restores_a_model(cleared, who):
+@pytest.mark.parametrize("who", ["export", "sector", "auditor", "applicant"])
+def test_only_an_officer_or_a_government_official_proposes_a_restoration(cleared, who):
     gated_model_suspend(actor=cleared.officer, gated_model_id=cleared.model.pk, reason="A.")
 
-    with pytest.raises(NotPermitted, match="Only a clearance officer may restore a model"):
+    with pytest.raises(NotPermitted, match="may propose a policy change"):
         gated_model_restore(
             actor=getattr(cleared, who), gated_model_id=cleared.model.pk, reason="Lifted."
         )
@@ -104,29 +110,52 @@ def test_only_a_clearance_officer_restores_a_model(cleared, who):
     assert _status(cleared.model) == Status.SUSPENDED
 
 
+def test_a_restoration_is_a_proposal_that_changes_nothing_until_approved(cleared):
+    gated_model_suspend(actor=cleared.officer, gated_model_id=cleared.model.pk, reason="A.")
+    start = last_notification_id()
+
+    change = gated_model_restore(
+        actor=cleared.officer, gated_model_id=cleared.model.pk, reason="Lifted."
+    )
+
+    assert (change.state, change.loosening) == ("proposed", True)
+    assert _status(cleared.model) == Status.SUSPENDED
+    assert templates_since(start) == {}
+
+
 def test_restoring_reopens_as_asked_and_tells_the_cleared_organizations(cleared):
     gated_model_suspend(actor=cleared.officer, gated_model_id=cleared.model.pk, reason="A.")
     energy = Sector.objects.get(slug="energy")
-    start = last_notification_id()
-
-    gated_model_restore(
+    change = gated_model_restore(
         actor=cleared.officer,
         gated_model_id=cleared.model.pk,
         reason="Order amended.",
         sector_ids=[energy.pk],
         access_status=Status.OPEN,
     )
+    start = last_notification_id()
+
+    policy_change_approve(actor=cleared.government, change_id=change.pk)
 
     assert _status(cleared.model) == Status.OPEN
     assert templates_since(start) == {"model_restored": {cleared.applicant.email}}
     restored = AuditEvent.objects.get(action="gated_model.restored")
-    assert restored.data == {"reason": "Order amended.", "sectors": ["energy"]}
+    assert restored.actor == cleared.government
+    assert restored.data == {
+        "reason": "Order amended.",
+        "sectors": ["energy"],
+        "policy_change": change.pk,
+        "policy_version": 3,
+    }
 
 
 def test_restoring_closes_to_new_applications_by_default(cleared):
     gated_model_suspend(actor=cleared.officer, gated_model_id=cleared.model.pk, reason="A.")
+    change = gated_model_restore(
+        actor=cleared.officer, gated_model_id=cleared.model.pk, reason="Lifted."
+    )
 
-    gated_model_restore(actor=cleared.officer, gated_model_id=cleared.model.pk, reason="Lifted.")
+    policy_change_approve(actor=cleared.government, change_id=change.pk)
 
     assert _status(cleared.model) == Status.CLOSED
 

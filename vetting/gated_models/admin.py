@@ -1,20 +1,60 @@
-"""Gated models in the review console: status, cap and counts; the two-step
-emergency suspension and the (tiered) restoration, both through the services."""
+"""Gated models in the review console. The access policy is read-only here: it
+changes by proposal and a second person's approval (vetting.gated_models.policy),
+except the officer's emergency tightening (suspend, close), which is immediate.
+Every custom view asks vetting.permissions; the services check again."""
+
+import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
-from vetting.accounts.roles import Role, has_role
-from vetting.console.admin_tools import AuditedAdmin
-from vetting.console.reason_forms import ModelRestoreForm, ModelSuspendForm
+from vetting import permissions
+from vetting.console.admin_tools import AuditedAdmin, ReadOnlyAdmin
+from vetting.console.reason_forms import (
+    ModelCloseForm,
+    ModelRestoreForm,
+    ModelSuspendForm,
+    PolicyChangeForm,
+    PolicyDecisionForm,
+)
 from vetting.errors import DomainError
+from vetting.permissions import Action
 
-from . import services
-from .models import GatedModel
+from . import policy, services
+from .models import POLICY_LABELS, GatedModel, PolicyChange, PolicyVersion
+
+POLICY_READONLY = [
+    "access_status",
+    "requires_export_control",
+    "requires_sector",
+    "requires_government",
+    "admitted_sectors",
+    "restored_sectors_list",
+    "cap",
+    "clearance_validity_days",
+    "default_conditions",
+    "export_classification",
+    "policy_version",
+    "pending_changes",
+]
+
+
+def _change_url(change) -> str:
+    return reverse("admin:gated_models_policychange_change", args=[change.pk])
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form's fields (others at the top)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @admin.register(GatedModel)
@@ -34,8 +74,6 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["admitted_sectors"]
     change_form_template = "console/gated_model_change_form.html"
-    # The status changes only through suspend/restore (which audit and notify).
-    readonly_fields = ["access_status", "restored_sectors_list", "created_at"]
     exclude = ["restored_sectors"]
 
     def get_queryset(self, request):
@@ -61,13 +99,44 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
         names = [s.name for s in obj.restored_sectors.all()]
         return ", ".join(names) or "All admitted sectors"
 
+    @admin.display(description="pending policy changes")
+    def pending_changes(self, obj):
+        pending = obj.policy_changes.filter(state=PolicyChange.State.PROPOSED)
+        links = format_html_join(
+            ", ", '<a href="{}">#{}</a>', ((_change_url(c), c.pk) for c in pending)
+        )
+        history = reverse("admin:gated_models_policyversion_changelist")
+        return format_html(
+            '{} <a class="policy-history" href="{}?gated_model__id__exact={}">policy history</a>',
+            links or "none;",
+            history,
+            obj.pk,
+        )
+
     def has_delete_permission(self, request, obj=None):
         return False  # applications and clearances refer to it; close it instead
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["restored_sectors_list", "created_at"]
-        return self.readonly_fields
+        return [*POLICY_READONLY, "created_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["name", "slug", "description"]}),
+            (
+                "Access policy (changes by proposal and a government official's approval)",
+                {"fields": POLICY_READONLY},
+            ),
+            (None, {"fields": ["created_at"]}),
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.record_initial_version(form.instance, actor=request.user)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -78,9 +147,19 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
                 name="gated_models_gatedmodel_suspend",
             ),
             path(
+                "<int:object_id>/close/",
+                view(self.close_view),
+                name="gated_models_gatedmodel_close",
+            ),
+            path(
                 "<int:object_id>/restore/",
                 view(self.restore_view),
                 name="gated_models_gatedmodel_restore",
+            ),
+            path(
+                "<int:object_id>/propose/",
+                view(self.propose_view),
+                name="gated_models_gatedmodel_propose",
             ),
             *super().get_urls(),
         ]
@@ -88,21 +167,22 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {
             **(extra_context or {}),
-            "is_officer": has_role(request.user, Role.CLEARANCE_OFFICER),
+            "may_propose": permissions.allowed(request.user, Action.POLICY_PROPOSE),
+            "may_tighten": permissions.allowed(request.user, Action.MODEL_TIGHTEN),
         }
         return super().change_view(request, object_id, form_url, context)
 
-    def _officer_model(self, request, object_id) -> GatedModel:
+    def _model_for(self, request, object_id, action: Action) -> GatedModel:
         model = self.get_object(request, str(object_id))
         if model is None:
             raise Http404
-        if not has_role(request.user, Role.CLEARANCE_OFFICER):
+        if not permissions.allowed(request.user, action):
             raise PermissionDenied
         return model
 
     def suspend_view(self, request, object_id):
         """Step two of the emergency stop: states who loses access, asks a reason."""
-        model = self._officer_model(request, object_id)
+        model = self._model_for(request, object_id, Action.MODEL_TIGHTEN)
         affected = services.affected_organizations(model).order_by("legal_name")
         count = affected.count()
         form = ModelSuspendForm(request.POST or None)
@@ -123,12 +203,25 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
             affected_count=count,
         )
 
+    def close_view(self, request, object_id):
+        model = self._model_for(request, object_id, Action.MODEL_TIGHTEN)
+        form = ModelCloseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if self._run(request, form, services.gated_model_close, model, reason=reason):
+                messages.success(request, f"{model.name} is closed to new applications.")
+                return self._back(model)
+        return self._render(
+            request, model, form, "Close to new applications", "console/reason_form.html"
+        )
+
     def restore_view(self, request, object_id):
-        model = self._officer_model(request, object_id)
+        """Propose restoration: applied only when a second person approves it."""
+        model = self._model_for(request, object_id, Action.POLICY_PROPOSE)
         form = ModelRestoreForm(request.POST or None, model=model)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if self._run(
+            change = self._run(
                 request,
                 form,
                 services.gated_model_restore,
@@ -136,21 +229,58 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
                 reason=data["reason"],
                 access_status=data["access_status"],
                 sector_ids=[s.pk for s in data["sectors"]],
-            ):
-                messages.success(request, f"{model.name} is restored.")
-                return self._back(model)
-        return self._render(request, model, form, "Restore", "console/reason_form.html")
+            )
+            if change:
+                return self._proposed(request, change, f"Restoration of {model.name} proposed")
+        return self._render(
+            request,
+            model,
+            form,
+            "Propose restoration",
+            "console/reason_form.html",
+            intro="A government official other than you must approve the restoration; "
+            "the model stays suspended until then.",
+        )
 
-    def _run(self, request, form, service, model, **data) -> bool:
+    def propose_view(self, request, object_id):
+        model = self._model_for(request, object_id, Action.POLICY_PROPOSE)
+        form = PolicyChangeForm(request.POST or None, initial=PolicyChangeForm.initial_for(model))
+        if request.method == "POST" and form.is_valid():
+            change = self._run(
+                request,
+                form,
+                policy.policy_change_propose,
+                model,
+                rationale=form.cleaned_data["rationale"],
+                **form.policy_values(),
+            )
+            if change:
+                return self._proposed(request, change, "Policy change proposed")
+        return self._render(
+            request,
+            model,
+            form,
+            "Propose",
+            "console/policy_propose.html",
+            title=f"Propose a policy change to {model.name}",
+        )
+
+    def _proposed(self, request, change, what):
+        messages.success(
+            request,
+            f"{what} (#{change.pk}); a government official other than you must approve it "
+            "before anything changes.",
+        )
+        return HttpResponseRedirect(_change_url(change))
+
+    def _run(self, request, form, service, model, **data):
         try:
-            service(actor=request.user, gated_model_id=model.pk, **data)
+            return service(actor=request.user, gated_model_id=model.pk, **data) or True
         except DomainError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            return True
-        return False
+            _form_errors(form, exc)
+        return None
 
     def _back(self, model):
         return HttpResponseRedirect(
@@ -158,17 +288,124 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
         )
 
     def _render(self, request, model, form, label, template, **extra):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "form": form,
-                "subject": model,
-                "submit_label": label,
-                "title": f"{label} {model.name}",
-                **extra,
-                "cancel_url": reverse("admin:gated_models_gatedmodel_change", args=[model.pk]),
-            },
-        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "subject": model,
+            "submit_label": label,
+            "title": f"{label} {model.name}",
+            **extra,
+            "cancel_url": reverse("admin:gated_models_gatedmodel_change", args=[model.pk]),
+        }
+        # A refused POST re-renders the form, with what was typed, as a 400.
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, template, context, status=status)
+
+
+DECISIONS = {
+    "approve": (Action.POLICY_DECIDE, policy.policy_change_approve, "Applied"),
+    "reject": (Action.POLICY_DECIDE, policy.policy_change_reject, "Rejected"),
+    "withdraw": (Action.POLICY_PROPOSE, policy.policy_change_withdraw, "Withdrawn"),
+}
+
+
+@admin.register(PolicyChange)
+class PolicyChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "gated_model",
+        "fields_changed",
+        "loosening",
+        "state",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+    ]
+    list_filter = ["state", "loosening", "gated_model"]
+    list_select_related = ["gated_model", "proposed_by", "decided_by"]
+    change_form_template = "console/policy_change_form.html"
+    fields = [
+        "gated_model",
+        "state",
+        "base_version",
+        "loosening",
+        "rationale",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "decision_rationale",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="change", ordering="id")
+    def number(self, obj):
+        return f"#{obj.pk}"
+
+    @admin.display(description="fields changed")
+    def fields_changed(self, obj):
+        return ", ".join(POLICY_LABELS.get(f, f) for f in obj.changes)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                f"<int:object_id>/{decision}/",
+                view(self.decide_view),
+                {"decision": decision},
+                name=f"gated_models_policychange_{decision}",
+            )
+            for decision in DECISIONS
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if change is not None:
+            user = request.user
+            refusal = permissions.refusal(user, Action.POLICY_DECIDE, change)
+            context.update(
+                diff=policy.diff_rows(change),
+                stale=change.is_stale,
+                may_decide=change.is_pending and refusal is None,
+                decide_refusal=refusal,
+                may_withdraw=change.is_pending
+                and change.proposed_by_id == user.pk
+                and permissions.allowed(user, Action.POLICY_PROPOSE),
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def decide_view(self, request, object_id, decision):
+        change = self.get_object(request, str(object_id))
+        if change is None:
+            raise Http404
+        action, service, done = DECISIONS[decision]
+        if not permissions.allowed(request.user, action):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        form = PolicyDecisionForm(request.POST)
+        rationale = form.cleaned_data["rationale"] if form.is_valid() else ""
+        try:
+            service(actor=request.user, change_id=change.pk, rationale=rationale)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{done}: policy change #{change.pk}.")
+        return HttpResponseRedirect(_change_url(change))
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["gated_model", "number", "applied_at", "applied_by", "change", "reason"]
+    list_filter = ["gated_model"]
+    list_select_related = ["gated_model", "applied_by", "change"]
+    fields = ["gated_model", "number", "applied_at", "applied_by", "change", "reason", "policy"]
+    readonly_fields = fields
+
+    @admin.display(description="policy (snapshot)")
+    def policy(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.snapshot, indent=2, sort_keys=True))
