@@ -140,21 +140,23 @@ class Cast:
             ),
             "start": lambda: services.application_start_review(application_id=app.pk),
             "pass_ec": lambda: review.application_pass_step(
-                actor=self.export, application_id=app.pk, step="export_control"
+                no_conflict=True, actor=self.export, application_id=app.pk, step="export_control"
             ),
             "pass_sector": lambda: review.application_pass_step(
-                actor=self.sector, application_id=app.pk, step="sector"
+                no_conflict=True, actor=self.sector, application_id=app.pk, step="sector"
             ),
             "approve": lambda: review.application_approve(
-                actor=self.government, application_id=app.pk
+                no_conflict=True, actor=self.government, application_id=app.pk
             ),
             "ask_ec": lambda: review.application_request_information(
+                no_conflict=True,
                 actor=self.export,
                 application_id=app.pk,
                 step="export_control",
                 question="Please send your technology control plan.",
             ),
             "reject_ec": lambda: review.application_reject(
+                no_conflict=True,
                 actor=self.export,
                 application_id=app.pk,
                 step="export_control",

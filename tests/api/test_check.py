@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_model, make_org
+from tests.gated_models.support import restore_now
 from vetting.api.keys import gateway_key_create, gateway_key_revoke
 from vetting.clearances import services as clearance_services
 from vetting.gated_models import services as model_services
@@ -96,8 +97,8 @@ def test_a_tiered_restoration_clears_only_restored_sectors(gateway, cleared, cas
     model_services.gated_model_suspend(
         actor=cast.officer, gated_model_id=cast.model.pk, reason="Export order."
     )
-    model_services.gated_model_restore(
-        actor=cast.officer,
+    restore_now(
+        proposer=cast.officer,
         gated_model_id=cast.model.pk,
         reason="Partial lift.",
         sector_ids=[Sector.objects.get(slug="water_wastewater").pk],

@@ -5,12 +5,13 @@ import json
 import pytest
 
 from tests.factories import make_user
+from tests.gated_models.support import restore_now
 from vetting.accounts.roles import Role
 from vetting.applications import review, services
 from vetting.applications.models import State
 from vetting.clearances import services as clearance_services
 from vetting.errors import NotPermitted
-from vetting.gated_models.services import gated_model_restore, gated_model_suspend
+from vetting.gated_models.services import gated_model_suspend
 from vetting.notifications.models import Notification
 from vetting.organizations.models import Membership
 
@@ -70,7 +71,7 @@ def test_passing_a_step_tells_the_applicant_and_the_next_reviewers(
 
     written = _written_by(
         lambda: review.application_pass_step(
-            actor=getattr(cast, who), application_id=app.pk, step=step
+            no_conflict=True, actor=getattr(cast, who), application_id=app.pk, step=step
         )
     )
 
@@ -84,7 +85,9 @@ def test_approval_tells_the_applicant_the_clearance_and_its_conditions(cast, peo
     app = cast.walk_to(State.GOVERNMENT_REVIEW)
 
     written = _written_by(
-        lambda: review.application_approve(actor=cast.government, application_id=app.pk)
+        lambda: review.application_approve(
+            no_conflict=True, actor=cast.government, application_id=app.pk
+        )
     )
 
     assert written == {"application_approved": people["members"]}
@@ -103,6 +106,7 @@ def test_a_request_for_information_tells_the_applicant_the_question(cast, people
 
     written = _written_by(
         lambda: review.application_request_information(
+            no_conflict=True,
             actor=cast.sector,
             application_id=app.pk,
             step="sector",
@@ -135,6 +139,7 @@ def test_a_rejection_gives_the_message_for_the_applicant_never_the_rationale(cas
 
     written = _written_by(
         lambda: review.application_reject(
+            no_conflict=True,
             actor=cast.export,
             application_id=app.pk,
             step="export_control",
@@ -157,7 +162,10 @@ def test_a_denial_tells_the_applicant(cast, people):
 
     written = _written_by(
         lambda: review.application_deny(
-            actor=cast.government, application_id=app.pk, rationale="Not sponsored."
+            no_conflict=True,
+            actor=cast.government,
+            application_id=app.pk,
+            rationale="Not sponsored.",
         )
     )
 
@@ -180,7 +188,9 @@ def test_a_refused_call_writes_no_notification(cast, people):
     app = cast.walk_to(State.SECTOR_REVIEW)
 
     with pytest.raises(NotPermitted):
-        review.application_pass_step(actor=cast.export, application_id=app.pk, step="sector")
+        review.application_pass_step(
+            no_conflict=True, actor=cast.export, application_id=app.pk, step="sector"
+        )
 
     assert _written_by(lambda: None) == {}
 
@@ -230,9 +240,13 @@ def test_no_notification_carries_citizenship_data(cast, people):
     services.application_respond(
         actor=cast.applicant, application_id=app.pk, response="TCP attached."
     )
-    review.application_pass_step(actor=cast.export, application_id=app.pk, step="export_control")
-    review.application_pass_step(actor=cast.sector, application_id=app.pk, step="sector")
-    review.application_approve(actor=cast.government, application_id=app.pk)
+    review.application_pass_step(
+        no_conflict=True, actor=cast.export, application_id=app.pk, step="export_control"
+    )
+    review.application_pass_step(
+        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+    )
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app.pk)
     clearance = app.__class__.objects.get(pk=app.pk).clearance
     clearance_services.clearance_suspend(
         actor=cast.officer, clearance_id=clearance.pk, reason="Check."
@@ -241,7 +255,7 @@ def test_no_notification_carries_citizenship_data(cast, people):
         actor=cast.officer, clearance_id=clearance.pk, reason="Fine."
     )
     gated_model_suspend(actor=cast.officer, gated_model_id=cast.model.pk, reason="Order.")
-    gated_model_restore(actor=cast.officer, gated_model_id=cast.model.pk, reason="Lifted.")
+    restore_now(proposer=cast.officer, gated_model_id=cast.model.pk, reason="Lifted.")
 
     rows = list(Notification.objects.all())
     assert {row.template_key for row in rows} >= {

@@ -25,29 +25,40 @@ def grant(user, *roles: Role):
 
 
 def _pass_ec(actor, app):
-    review.application_pass_step(actor=actor, application_id=app.pk, step="export_control")
+    review.application_pass_step(
+        no_conflict=True, actor=actor, application_id=app.pk, step="export_control"
+    )
 
 
 def _pass_sector(actor, app):
-    review.application_pass_step(actor=actor, application_id=app.pk, step="sector")
+    review.application_pass_step(
+        no_conflict=True, actor=actor, application_id=app.pk, step="sector"
+    )
 
 
 def _approve(actor, app):
-    review.application_approve(actor=actor, application_id=app.pk)
+    review.application_approve(no_conflict=True, actor=actor, application_id=app.pk)
 
 
 def _deny(actor, app):
-    review.application_deny(actor=actor, application_id=app.pk, rationale="Not sponsored.")
+    review.application_deny(
+        no_conflict=True, actor=actor, application_id=app.pk, rationale="Not sponsored."
+    )
 
 
 def _reject_ec(actor, app):
     review.application_reject(
-        actor=actor, application_id=app.pk, step="export_control", rationale="Restricted party."
+        no_conflict=True,
+        actor=actor,
+        application_id=app.pk,
+        step="export_control",
+        rationale="Restricted party.",
     )
 
 
 def _ask_sector(actor, app):
     review.application_request_information(
+        no_conflict=True,
         actor=actor,
         application_id=app.pk,
         step="sector",
@@ -144,7 +155,11 @@ def test_asking_for_information_counts_as_deciding_a_step(cast):
     both = grant(make_user(), Role.EXPORT_CONTROL_REVIEWER, Role.SECTOR_REVIEWER)
     app = cast.walk_to(State.EXPORT_CONTROL_REVIEW)
     review.application_request_information(
-        actor=both, application_id=app.pk, step="export_control", question="Send your TCP."
+        no_conflict=True,
+        actor=both,
+        application_id=app.pk,
+        step="export_control",
+        question="Send your TCP.",
     )
     services.application_respond(actor=cast.applicant, application_id=app.pk, response="Attached.")
     _pass_ec(cast.export, app)
@@ -238,7 +253,7 @@ def test_the_government_step_cannot_be_passed_only_approved(cast):
 
     with pytest.raises(InvalidState, match="decided by approving or denying"):
         review.application_pass_step(
-            actor=cast.government, application_id=app.pk, step="government"
+            no_conflict=True, actor=cast.government, application_id=app.pk, step="government"
         )
 
 
@@ -246,6 +261,7 @@ def test_rejecting_at_the_government_step_is_a_denial(cast):
     app = cast.walk_to(State.GOVERNMENT_REVIEW)
 
     review.application_reject(
+        no_conflict=True,
         actor=cast.government,
         application_id=app.pk,
         step="government",
@@ -286,7 +302,11 @@ def test_a_request_for_information_needs_a_question(cast, blank):
 
     with pytest.raises(ValidationError) as exc:
         review.application_request_information(
-            actor=cast.sector, application_id=app.pk, step="sector", question=blank
+            no_conflict=True,
+            actor=cast.sector,
+            application_id=app.pk,
+            step="sector",
+            question=blank,
         )
 
     assert exc.value.message_dict == {"question": ["The question for the applicant is required."]}
@@ -307,6 +327,7 @@ def test_a_request_for_information_needs_a_question(cast, blank):
 def test_an_answer_returns_the_application_to_the_step_that_asked(cast, step, state, who):
     app = cast.walk_to(state)
     review.application_request_information(
+        no_conflict=True,
         actor=getattr(cast, who),
         application_id=app.pk,
         step=step,

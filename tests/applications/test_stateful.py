@@ -163,16 +163,24 @@ class ReviewMachine(RuleBasedStateMachine):
     def _review(actor, pk, step, outcome):
         if outcome == "ask":
             review.application_request_information(
-                actor=actor, application_id=pk, step=step, question="Please explain."
+                no_conflict=True,
+                actor=actor,
+                application_id=pk,
+                step=step,
+                question="Please explain.",
             )
         elif step == "government":
             getattr(review, f"application_{GOVERNMENT_OUTCOMES[outcome]}")(
-                actor=actor, application_id=pk, rationale=REASON
+                actor=actor, application_id=pk, rationale=REASON, no_conflict=True
             )
         elif outcome == "pass":
-            review.application_pass_step(actor=actor, application_id=pk, step=step)
+            review.application_pass_step(
+                no_conflict=True, actor=actor, application_id=pk, step=step
+            )
         else:
-            review.application_reject(actor=actor, application_id=pk, step=step, rationale=REASON)
+            review.application_reject(
+                no_conflict=True, actor=actor, application_id=pk, step=step, rationale=REASON
+            )
 
     # --- rules -------------------------------------------------------------------
     @rule(

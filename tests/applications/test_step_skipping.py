@@ -32,7 +32,9 @@ def test_a_model_requiring_only_export_control_is_approved_on_passing_it(db):
     assert app.state == State.EXPORT_CONTROL_REVIEW
     assert skipped_steps(app) == []
 
-    review.application_pass_step(actor=cast.export, application_id=app.pk, step="export_control")
+    review.application_pass_step(
+        no_conflict=True, actor=cast.export, application_id=app.pk, step="export_control"
+    )
 
     app.refresh_from_db()
     assert app.state == State.APPROVED
@@ -70,7 +72,9 @@ def test_a_model_not_requiring_the_sector_step_goes_straight_to_sign_off(db):
     cast = Cast(make_model(requires_sector=False))
     app = submitted(cast)
 
-    review.application_pass_step(actor=cast.export, application_id=app.pk, step="export_control")
+    review.application_pass_step(
+        no_conflict=True, actor=cast.export, application_id=app.pk, step="export_control"
+    )
 
     app.refresh_from_db()
     assert app.state == State.GOVERNMENT_REVIEW
@@ -81,7 +85,9 @@ def test_a_model_requiring_only_sector_verification_is_approved_on_passing_it(db
     cast = Cast(make_model(requires_export_control=False, requires_government=False))
     app = submitted(cast)
 
-    review.application_pass_step(actor=cast.sector, application_id=app.pk, step="sector")
+    review.application_pass_step(
+        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+    )
 
     app.refresh_from_db()
     assert app.state == State.APPROVED
@@ -113,4 +119,6 @@ def test_a_skipped_step_cannot_be_decided_afterwards(db, step):
 
     with pytest.raises(InvalidState, match="is not waiting for"):
         reviewer = cast.export if step == "export_control" else cast.sector
-        review.application_pass_step(actor=reviewer, application_id=app.pk, step=step)
+        review.application_pass_step(
+            no_conflict=True, actor=reviewer, application_id=app.pk, step=step
+        )

@@ -23,18 +23,21 @@ def _start_review(cast, app):
 
 def _pass(step, who):
     def call(cast, app):
-        review.application_pass_step(actor=getattr(cast, who), application_id=app.pk, step=step)
+        review.application_pass_step(
+            no_conflict=True, actor=getattr(cast, who), application_id=app.pk, step=step
+        )
 
     return call
 
 
 def _approve(cast, app):
-    review.application_approve(actor=cast.government, application_id=app.pk)
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app.pk)
 
 
 def _ask(step, who):
     def call(cast, app):
         review.application_request_information(
+            no_conflict=True,
             actor=getattr(cast, who),
             application_id=app.pk,
             step=step,
@@ -53,6 +56,7 @@ def _respond(cast, app):
 def _reject(step, who):
     def call(cast, app):
         review.application_reject(
+            no_conflict=True,
             actor=getattr(cast, who),
             application_id=app.pk,
             step=step,
@@ -64,7 +68,10 @@ def _reject(step, who):
 
 def _deny(cast, app):
     review.application_deny(
-        actor=cast.government, application_id=app.pk, rationale="Agency does not sponsor this use."
+        no_conflict=True,
+        actor=cast.government,
+        application_id=app.pk,
+        rationale="Agency does not sponsor this use.",
     )
 
 

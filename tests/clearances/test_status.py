@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import Cast, make_model
+from tests.gated_models.support import restore_now
 from vetting.applications import services as app_services
 from vetting.applications.models import State
 from vetting.clearances import services
 from vetting.clearances.models import ClearanceState, DenialReason
 from vetting.clearances.selectors import clearance_status
-from vetting.gated_models.services import gated_model_restore, gated_model_suspend
+from vetting.gated_models.services import gated_model_suspend
 from vetting.organizations.models import Sector
 
 from .support import clearance_in
@@ -124,8 +125,8 @@ def test_a_tiered_restoration_clears_only_the_restored_sectors(db):
         actor=energy.officer, gated_model_id=model.pk, reason="Export-control order."
     )
 
-    gated_model_restore(
-        actor=energy.officer,
+    restore_now(
+        proposer=energy.officer,
         gated_model_id=model.pk,
         reason="Order amended for energy defenders.",
         sector_ids=[Sector.objects.get(slug="energy").pk],
@@ -144,6 +145,6 @@ def test_a_full_restoration_clears_every_sector(db):
     water = _cast_in_sector(model, "water_wastewater")
     gated_model_suspend(actor=water.officer, gated_model_id=model.pk, reason="Order.")
 
-    gated_model_restore(actor=water.officer, gated_model_id=model.pk, reason="Order lifted.")
+    restore_now(proposer=water.officer, gated_model_id=model.pk, reason="Order lifted.")
 
     assert status_of(water).cleared

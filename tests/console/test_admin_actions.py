@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def decide(client, app, decision, **data):
     return client.post(
-        f"/admin/applications/application/{app.pk}/decide/{decision}/", data, follow=True
+        f"/admin/applications/application/{app.pk}/decide/{decision}/",
+        {"no_conflict": "on", **data},
+        follow=True,
     )
 
 

@@ -28,7 +28,7 @@ def test_two_reviewers_passing_at_once_apply_one_decision_and_the_other_is_told(
             barrier.wait()
             response = client.post(
                 f"/admin/applications/application/{app.pk}/decide/pass/",
-                {"step": "export_control", "rationale": "Checked."},
+                {"no_conflict": "on", "step": "export_control", "rationale": "Checked."},
                 follow=True,
             )
             pages.append(response.content.decode())

@@ -27,7 +27,7 @@ def test_only_the_steps_role_may_decide_it(cast, console, state, role):
     page = client.get(f"/admin/applications/application/{app.pk}/change/").content.decode()
     response = client.post(
         f"/admin/applications/application/{app.pk}/decide/{decision}/",
-        {"step": step, "rationale": "Checked."},
+        {"no_conflict": "on", "step": step, "rationale": "Checked."},
     )
     app.refresh_from_db()
     if role == allowed_role:
@@ -52,7 +52,7 @@ def test_a_reviewer_who_decided_one_step_is_told_why_they_cannot_decide_the_next
     assert "someone else must decide this one" in page
     client.post(
         f"/admin/applications/application/{app.pk}/decide/pass/",
-        {"step": "sector", "rationale": ""},
+        {"no_conflict": "on", "step": "sector", "rationale": ""},
     )
     app.refresh_from_db()
     assert app.state == State.SECTOR_REVIEW

@@ -57,6 +57,7 @@ def test_an_applications_case_file_uses_a_fixed_number_of_queries(cast, console)
             actor=cast.applicant, application_id=big.pk, response=f"Answer {n}"
         )
         review.application_request_information(
+            no_conflict=True,
             actor=cast.export,
             application_id=big.pk,
             step="export_control",

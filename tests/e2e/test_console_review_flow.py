@@ -42,6 +42,7 @@ def decide(page, base_url, app, button, rationale, shot):
     page.screenshot(path=ARTIFACTS / f"{shot}-3-case-file.png", full_page=True)
     page.click(f"a.decision-{button}")
     page.fill("#id_rationale", rationale)
+    page.check("#id_no_conflict")
     page.click("#decision-form input[type=submit]")
     expect(page.locator(".messagelist")).to_contain_text("done")
     page.screenshot(path=ARTIFACTS / f"{shot}-4-decided.png", full_page=True)

@@ -30,6 +30,7 @@ def test_an_approval_emails_the_applicant_with_serial_conditions_and_link(cast, 
     start_worker()
     app_ = cast.walk_to(State.GOVERNMENT_REVIEW)
     review.application_approve(
+        no_conflict=True,
         actor=cast.government,
         application_id=app_.pk,
         rationale="Internal: checked with the agency liaison.",
@@ -58,11 +59,11 @@ def test_a_rolled_back_approval_sends_nothing(cast, smtp, start_worker):
     start_worker()
     app_ = cast.walk_to(State.GOVERNMENT_REVIEW)
     with pytest.raises(RuntimeError), transaction.atomic():
-        review.application_approve(actor=cast.government, application_id=app_.pk)
+        review.application_approve(no_conflict=True, actor=cast.government, application_id=app_.pk)
         raise RuntimeError("the request failed after the decision")
     assert not Notification.objects.filter(template_key="application_approved").exists()
     # The same decision, committed this time, is emailed; only once in all.
-    review.application_approve(actor=cast.government, application_id=app_.pk)
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app_.pk)
     wait_for(lambda: approved_mails(smtp), what="the committed approval email")
     outbox_drained()
     assert len(approved_mails(smtp)) == 1
@@ -81,7 +82,7 @@ def test_a_decision_committed_while_the_broker_is_down_is_delivered_by_the_sweep
     real_broker = app.conf.broker_url
     _point_broker_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     try:
-        review.application_approve(actor=cast.government, application_id=app_.pk)
+        review.application_approve(no_conflict=True, actor=cast.government, application_id=app_.pk)
     finally:
         _point_broker_at(real_broker)
     row = Notification.objects.get(template_key="application_approved")
@@ -105,7 +106,7 @@ def test_a_transient_smtp_error_twice_is_retried_and_delivered_on_the_third_try(
         "451 4.3.0 Mailbox busy, try again",
         "421 4.7.0 Too busy",
     ]
-    review.application_approve(actor=cast.government, application_id=app_.pk)
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app_.pk)
     wait_for(lambda: approved_mails(smtp), what="the approval email")
     outbox_drained()
     row = Notification.objects.get(template_key="application_approved")
@@ -119,7 +120,7 @@ def test_a_permanent_smtp_error_marks_the_row_failed_without_retrying(cast, smtp
     app_ = cast.walk_to(State.GOVERNMENT_REVIEW)
     outbox_drained()
     smtp.refuse[cast.applicant.email] = "550 5.1.1 No such user here"
-    review.application_approve(actor=cast.government, application_id=app_.pk)
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app_.pk)
     row = Notification.objects.get(template_key="application_approved")
     wait_for(lambda: Notification.objects.get(pk=row.pk).status == "failed", what="the row to fail")
     row.refresh_from_db()

@@ -29,6 +29,7 @@ def client_of(client, cast):
 def test_the_status_page_shows_public_events_but_no_rationale_or_reviewer(client_of, cast):
     app = cast.walk_to(State.SECTOR_REVIEW)
     review.application_reject(
+        no_conflict=True,
         actor=cast.sector,
         application_id=app.pk,
         step="sector",

@@ -33,7 +33,7 @@ def _screen_and_start(app):
 
 def _pass_ec(cast, app):
     return review.application_pass_step(
-        actor=cast.export, application_id=app.pk, step="export_control"
+        no_conflict=True, actor=cast.export, application_id=app.pk, step="export_control"
     )
 
 
@@ -161,8 +161,10 @@ def _approved_with_person(cast, name):
             rationale="Different person: date of birth differs.",
         )
     _pass_ec(cast, app)
-    review.application_pass_step(actor=cast.sector, application_id=app.pk, step="sector")
-    review.application_approve(actor=cast.government, application_id=app.pk)
+    review.application_pass_step(
+        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+    )
+    review.application_approve(no_conflict=True, actor=cast.government, application_id=app.pk)
     return Clearance.objects.get(application=app)
 
 

@@ -3,7 +3,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
+from vetting import permissions
 from vetting.errors import DomainError
+from vetting.permissions import Action
 
 from . import keys
 from .models import GatewayKey, PartnerListVersion
@@ -65,7 +67,10 @@ class GatewayKeyAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # the service set the models
 
-    @admin.action(description="Revoke the selected keys")
+    def has_manage_permission(self, request):
+        return permissions.allowed(request.user, Action.GATEWAY_KEY_MANAGE)
+
+    @admin.action(description="Revoke the selected keys", permissions=["manage"])
     def revoke_keys(self, request, queryset):
         for key in queryset:
             try:

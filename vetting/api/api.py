@@ -17,8 +17,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator, Field
 
+from vetting import permissions
+
 from . import certificates, check, freshness, keys, partner, sync
-from .models import GatewayKey
 from .schemas import (
     CertificateOut,
     CheckOut,
@@ -91,9 +92,10 @@ def _unavailable(request, exc):
     )
 
 
-def _require_kind(request, kind: str) -> keys.KeyInfo:
-    if request.auth.kind != kind:
-        raise check.ApiError(403, f"This endpoint needs a {kind} key.")
+def _require_kind(request, endpoint: str) -> keys.KeyInfo:
+    refusal = permissions.key_refusal(request.auth.kind, endpoint)
+    if refusal:
+        raise check.ApiError(403, refusal)
     return request.auth
 
 
@@ -133,6 +135,7 @@ def jwks(request):
 )
 def status_list(request):
     check.reject_unknown(request.GET, frozenset())
+    _require_kind(request, "status_list")
     token, etag = certificates.status_list_document()
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -150,7 +153,7 @@ def status_list(request):
 )
 def certificate(request, serial: str = Path(..., max_length=32, pattern=r"^[A-Z0-9-]+$")):
     check.reject_unknown(request.GET, frozenset())
-    key = _require_kind(request, GatewayKey.Kind.GATEWAY)
+    key = _require_kind(request, "certificate")
     clearance = sync.clearance_for_key(serial, key)
     return {"serial": clearance.serial, "certificate": certificates.certificate_mint(clearance)}
 
@@ -182,7 +185,7 @@ class SyncParams(Schema):
 )
 def clearances(request, params: Query[SyncParams]):
     check.reject_unknown(request.GET, frozenset(SyncParams.model_fields))
-    key = _require_kind(request, GatewayKey.Kind.GATEWAY)
+    key = _require_kind(request, "sync")
     since = params.changed_since
     if since is not None:
         try:
@@ -199,7 +202,7 @@ def clearances(request, params: Query[SyncParams]):
 )
 def partner_list(request):
     check.reject_unknown(request.GET, frozenset())
-    _require_kind(request, GatewayKey.Kind.AUDITOR)
+    _require_kind(request, "partner_list")
     document = partner.partner_list_document(partner.partner_list_publish())
     return {
         "version": document["version"],

@@ -30,6 +30,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 
+from vetting import permissions
 from vetting.clearances.selectors import evaluate
 from vetting.gated_models.models import GatedModel
 from vetting.organizations import identifiers
@@ -198,6 +199,10 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     key = None if digest is None else keys.authenticate_hash(digest)
     if key is None:
         raise ApiError(401, "A valid API key is required (Authorization: Bearer vk_...).")
+    # Asked before any answer is kept: the replay only resends what passed here.
+    wrong_kind = permissions.key_refusal(key.kind, "check")
+    if wrong_kind:
+        raise ApiError(403, wrong_kind)
     params = request.GET
     reject_unknown(params, CHECK_PARAMS)
     organization = _clean(params, "organization", required=True, max_length=64)

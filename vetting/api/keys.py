@@ -17,10 +17,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role
+from vetting import permissions
 from vetting.audit.services import audit_record
 from vetting.core import lock
-from vetting.errors import InvalidState, NotPermitted
+from vetting.errors import InvalidState
+from vetting.permissions import Action
 
 from . import freshness
 from .models import GatewayKey
@@ -42,8 +43,7 @@ def hash_key(raw: str) -> str:
 
 
 def _require_key_admin(actor) -> None:
-    if not (actor.is_superuser or has_role(actor, Role.CLEARANCE_OFFICER)):
-        raise NotPermitted("Only a clearance officer may create or revoke gateway keys.")
+    permissions.require(actor, Action.GATEWAY_KEY_MANAGE)
 
 
 @transaction.atomic

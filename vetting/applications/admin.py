@@ -8,11 +8,17 @@ import re
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from vetting.applications import review
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
 from vetting.console.application_detail import case_file, may_see_citizenship
 from vetting.console.deadlines import business_days_between
@@ -140,6 +146,11 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.decide_view),
                 name="applications_application_decide",
             ),
+            path(
+                "<int:object_id>/recuse/",
+                self.admin_site.admin_view(self.recuse_view),
+                name="applications_application_recuse",
+            ),
             *super().get_urls(),
         ]
 
@@ -157,12 +168,13 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         """One decision form: validates the input, calls the review service, and on a
         refusal (role, separation of duties, already decided) shows its message."""
         application = self.get_object(request, str(object_id))
-        if (
-            application is None
-            or decision not in DECISIONS
-            or not self.has_view_permission(request, application)
-        ):
+        if application is None or not self.has_view_permission(request, application):
             raise Http404
+        if decision not in DECISIONS:
+            return HttpResponseBadRequest(
+                f"decision: {decision[:40]!r} is not one of {', '.join(DECISIONS)}.",
+                content_type="text/plain; charset=utf-8",
+            )
         chosen = DECISIONS[decision]
         initial = {"step": application.current_step or ""}
         form = DecisionForm(request.POST or None, decision=chosen, initial=initial)
@@ -192,7 +204,32 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
             "panel": decision_panel(request.user, application),
             "title": f"{chosen.label}: {application.number}",
         }
-        return TemplateResponse(request, "console/decision_form.html", context)
+        # Input the form refused (a missing attestation, a tampered step) is a 400.
+        status = 400 if form.is_bound and form.errors else 200
+        return TemplateResponse(request, "console/decision_form.html", context, status=status)
+
+    def recuse_view(self, request, object_id):
+        """Step aside from this application (POST); it leaves the reviewer's queue."""
+        application = self.get_object(request, str(object_id))
+        if application is None or not self.has_view_permission(request, application):
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            review.application_recuse(
+                actor=request.user,
+                application_id=application.pk,
+                reason=request.POST.get("reason", "")[:2000],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"You recused yourself from {application.number}; it left your queue."
+            )
+        return HttpResponseRedirect(
+            reverse("admin:applications_application_change", args=[application.pk])
+        )
 
 
 def _add_errors(form, exc: ValidationError) -> None:

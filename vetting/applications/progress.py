@@ -47,8 +47,10 @@ def record_skips(application, skipped) -> None:
 
 
 def save_state(application, *extra_fields) -> None:
+    """Save a state change, with the model's policy version it was made under."""
     application.state_changed_at = timezone.now()
-    fields = ["state", "state_changed_at", "updated_at", *extra_fields]
+    application.policy_version = application.gated_model.policy_version
+    fields = ["state", "state_changed_at", "updated_at", "policy_version", *extra_fields]
     if application.is_terminal:
         application.closed_at = application.state_changed_at
         fields.append("closed_at")

@@ -1,9 +1,12 @@
 """Reviewer-side services: pass, request information, reject, approve, deny.
 
-Rules enforced here and nowhere else:
+Rules enforced here (asked of vetting.permissions, whose decision rule lives in
+``conflicts``):
 - each step is decided by someone holding that step's role;
-- separation of duties: the steps of one application are decided by different
-  people, none of them a member of the applicant organization;
+- separation of duties over history (see ``conflicts``): nobody who was a member
+  of the applicant organization since the application began, touched the
+  application, or decided another of its steps;
+- each decision carries the reviewer's "no conflict of interest" attestation;
 - two reviewers acting at once: the row lock makes the second one see the
   first one's decision ("already decided by X at T").
 """
@@ -12,49 +15,33 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vetting.accounts.roles import has_role
+from vetting import permissions
 from vetting.audit.models import AuditEvent
 from vetting.audit.services import audit_record
 from vetting.core import lock, run_transition
 from vetting.errors import AlreadyDecided, InvalidState, NotPermitted
 from vetting.gated_models.models import ReviewStep
-from vetting.organizations.selectors import is_member
+from vetting.permissions import Action
 
 from . import notify
-from .models import REVIEW_STATE, Application, InformationRequest, ReviewDecision, State
+from .models import REVIEW_STATE, Application, InformationRequest, Recusal, ReviewDecision, State
 from .progress import next_required_state, record_skips, save_state
 
 Outcome = ReviewDecision.Outcome
 
 
 def reviewer_refusal(actor, application, step) -> str | None:
-    """Why ``actor`` may not decide ``step`` of ``application`` (None if they may).
-    The admin shows this text instead of silently hiding a button."""
-    step = ReviewStep(step)
-    role = notify.STEP_ROLE[step]
-    if not has_role(actor, role):
-        article = "an" if role.value[0].lower() in "aeiou" else "a"
-        return f"Only {article} {role.value.lower()} may decide the {step.label.lower()} step."
-    if is_member(actor, application.organization_id):
-        return (
-            f"You are a member of {application.organization}, the applicant, "
-            "so you cannot review its application."
-        )
-    earlier = (
-        application.decisions.filter(reviewer=actor)
-        .exclude(step=step)
-        .order_by("decided_at")
-        .first()
-    )
-    if earlier is not None:
-        return (
-            f"You decided the {earlier.get_step_display().lower()} step of this "
-            "application, so someone else must decide this one."
-        )
-    return None
+    """Why ``actor`` may not decide ``step`` of ``application`` (None if they may),
+    as vetting.permissions answers it. The admin shows this text instead of
+    silently hiding a button."""
+    return permissions.refusal(actor, Action.APPLICATION_DECIDE, (application, ReviewStep(step)))
 
 
-def _lock_at_step(*, actor, application_id: int, step: str) -> Application:
+def _lock_at_step(*, actor, application_id: int, step: str, no_conflict: bool) -> Application:
+    if actor is not None and not no_conflict:
+        raise ValidationError(
+            {"no_conflict": "Attest that you have no conflict of interest before deciding."}
+        )
     application = lock(Application, application_id)
     if application.state != REVIEW_STATE[ReviewStep(step)]:
         last = (
@@ -87,6 +74,8 @@ def _decide(application, *, actor, step, outcome, rationale="", message="") -> R
         rationale=rationale,
         message_to_applicant=message,
         decided_at=timezone.now(),
+        no_conflict_attested=actor is not None,
+        policy_version=application.gated_model.policy_version,
     )
 
 
@@ -119,7 +108,7 @@ def _require_no_export_control_blockers(application) -> None:
 
 @transaction.atomic
 def application_pass_step(
-    *, actor, application_id: int, step: str, rationale: str = ""
+    *, actor, application_id: int, step: str, rationale: str = "", no_conflict: bool = False
 ) -> Application:
     """Pass the export-control or sector step; the application moves to the next
     required step (skipping the others), or is approved if none is left.
@@ -127,7 +116,9 @@ def application_pass_step(
     step's reviewers; a clearance when this approves the application."""
     if ReviewStep(step) == ReviewStep.GOVERNMENT:
         raise InvalidState("The government step is decided by approving or denying.")
-    application = _lock_at_step(actor=actor, application_id=application_id, step=step)
+    application = _lock_at_step(
+        actor=actor, application_id=application_id, step=step, no_conflict=no_conflict
+    )
     if ReviewStep(step) == ReviewStep.EXPORT_CONTROL:
         _require_no_export_control_blockers(application)
     before = application.state
@@ -152,11 +143,16 @@ def application_pass_step(
 
 
 @transaction.atomic
-def application_approve(*, actor, application_id: int, rationale: str = "") -> Application:
+def application_approve(
+    *, actor, application_id: int, rationale: str = "", no_conflict: bool = False
+) -> Application:
     """Government sign-off: approve and issue the clearance in this transaction.
     Refused if the model's cap on active clearances would be exceeded."""
     application = _lock_at_step(
-        actor=actor, application_id=application_id, step=ReviewStep.GOVERNMENT
+        actor=actor,
+        application_id=application_id,
+        step=ReviewStep.GOVERNMENT,
+        no_conflict=no_conflict,
     )
     before = application.state
     decision = _decide(
@@ -193,12 +189,20 @@ def _finish_approval(application, *, actor, before, decision) -> Application:
 
 @transaction.atomic
 def application_request_information(
-    *, actor, application_id: int, step: str, question: str, rationale: str = ""
+    *,
+    actor,
+    application_id: int,
+    step: str,
+    question: str,
+    rationale: str = "",
+    no_conflict: bool = False,
 ) -> Application:
     """Ask the applicant a question; their answer returns the application to ``step``.
     Side effects: decision, information request, audit event, email to the applicant."""
     _require_text("question", question, "The question for the applicant")
-    application = _lock_at_step(actor=actor, application_id=application_id, step=step)
+    application = _lock_at_step(
+        actor=actor, application_id=application_id, step=step, no_conflict=no_conflict
+    )
     before = application.state
     decision = _decide(
         application,
@@ -237,7 +241,13 @@ def application_request_information(
 
 @transaction.atomic
 def application_reject(
-    *, actor, application_id: int, step: str, rationale: str, message_to_applicant: str = ""
+    *,
+    actor,
+    application_id: int,
+    step: str,
+    rationale: str,
+    message_to_applicant: str = "",
+    no_conflict: bool = False,
 ) -> Application:
     """Reject at the export-control or sector step (the government step denies).
     Side effects: decision, audit event, email with the reason for the applicant."""
@@ -247,6 +257,7 @@ def application_reject(
             application_id=application_id,
             rationale=rationale,
             message_to_applicant=message_to_applicant,
+            no_conflict=no_conflict,
         )
     return _close_negative(
         actor=actor,
@@ -256,12 +267,18 @@ def application_reject(
         message=message_to_applicant,
         outcome=Outcome.REJECTED,
         transition="reject",
+        no_conflict=no_conflict,
     )
 
 
 @transaction.atomic
 def application_deny(
-    *, actor, application_id: int, rationale: str, message_to_applicant: str = ""
+    *,
+    actor,
+    application_id: int,
+    rationale: str,
+    message_to_applicant: str = "",
+    no_conflict: bool = False,
 ) -> Application:
     """Government denial. Side effects as for rejection."""
     return _close_negative(
@@ -272,12 +289,17 @@ def application_deny(
         message=message_to_applicant,
         outcome=Outcome.DENIED,
         transition="deny",
+        no_conflict=no_conflict,
     )
 
 
-def _close_negative(*, actor, application_id, step, rationale, message, outcome, transition):
+def _close_negative(
+    *, actor, application_id, step, rationale, message, outcome, transition, no_conflict
+):
     _require_text("rationale", rationale, "A rationale")
-    application = _lock_at_step(actor=actor, application_id=application_id, step=step)
+    application = _lock_at_step(
+        actor=actor, application_id=application_id, step=step, no_conflict=no_conflict
+    )
     before = application.state
     decision = _decide(
         application, actor=actor, step=step, outcome=outcome, rationale=rationale, message=message
@@ -294,3 +316,25 @@ def _close_negative(*, actor, application_id, step, rationale, message, outcome,
         reason=message or "The reviewers did not give a reason.",
     )
     return application
+
+
+@transaction.atomic
+def application_recuse(*, actor, application_id: int, reason: str = "") -> Recusal:
+    """Step aside from an application: the reviewer may decide none of its steps from
+    now on, and it leaves their queue. Side effects: audit event."""
+    application = lock(Application, application_id)
+    permissions.require(actor, Action.APPLICATION_RECUSE, application)
+    recusal, created = Recusal.objects.get_or_create(
+        application=application,
+        reviewer=actor,
+        defaults={"reason": reason.strip(), "recused_at": timezone.now()},
+    )
+    if not created:
+        raise InvalidState("You have already recused yourself from this application.")
+    audit_record(
+        actor=actor,
+        action="application.reviewer_recused",
+        obj=application,
+        data={"recusal_id": recusal.pk, "reason": recusal.reason},
+    )
+    return recusal

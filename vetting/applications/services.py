@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vetting import permissions
 from vetting.audit.services import audit_record
 from vetting.core import lock, run_transition
 from vetting.errors import Incomplete, InvalidState, NotPermitted
 from vetting.gated_models.models import GatedModel
-from vetting.organizations.selectors import is_admin, is_member
+from vetting.permissions import Action
 
 from . import notify
 from .completeness import missing_items
@@ -33,8 +34,8 @@ DRAFT_FIELDS = [
 
 
 def _require_member(actor, application, *, admin: bool = False) -> None:
-    allowed = (is_admin if admin else is_member)(actor, application.organization_id)
-    if not allowed:
+    action = Action.APPLICATION_SUBMIT if admin else Action.APPLICATION_EDIT
+    if not permissions.allowed(actor, action, application):
         who = "an administrator of" if admin else "a member of"
         raise NotPermitted(f"Only {who} {application.organization} may do this.")
 
@@ -50,7 +51,7 @@ def _require_draft(application) -> None:
 @transaction.atomic
 def application_create_draft(*, actor, organization_id: int, gated_model_id: int) -> Application:
     """Start a draft for an open gated model. Side effects: audit event."""
-    if not is_member(actor, organization_id):
+    if not permissions.allowed(actor, Action.ORGANIZATION_READ, organization_id):
         raise NotPermitted("Only a member of the organization may start an application for it.")
     model = GatedModel.objects.get(pk=gated_model_id)
     if not model.is_open:

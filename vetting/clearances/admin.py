@@ -10,12 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role
+from vetting import permissions
 from vetting.applications.models import ReviewDecision
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin, csv_response
 from vetting.console.filters import ExpiringWithinFilter
 from vetting.console.reason_forms import ReasonForm
 from vetting.errors import DomainError
+from vetting.permissions import Action
 
 from . import services
 from .models import Clearance, ClearanceState
@@ -32,11 +33,11 @@ CHANGES = {
 
 
 def is_officer(user) -> bool:
-    return has_role(user, Role.CLEARANCE_OFFICER)
+    return permissions.allowed(user, Action.CLEARANCE_CHANGE_STATE)
 
 
 def may_export_partner_list(user) -> bool:
-    return is_officer(user) or has_role(user, Role.AUDITOR) or user.is_superuser
+    return permissions.allowed(user, Action.PARTNER_LIST_EXPORT)
 
 
 @admin.register(Clearance)

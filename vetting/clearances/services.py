@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role
+from vetting import permissions
 from vetting.audit.services import audit_record
 from vetting.core import lock, run_transition
 from vetting.errors import CapReached, NotPermitted
 from vetting.gated_models.models import GatedModel
 from vetting.notifications.services import notification_enqueue
+from vetting.permissions import Action
 from vetting.webhooks.services import webhook_clearance_event
 
 from .models import Clearance, ClearanceState
@@ -28,7 +29,7 @@ HOLDS_A_PLACE = [ClearanceState.ACTIVE, ClearanceState.SUSPENDED]
 
 
 def _require_officer(actor, what: str) -> None:
-    if actor is not None and not has_role(actor, Role.CLEARANCE_OFFICER):
+    if actor is not None and not permissions.allowed(actor, Action.CLEARANCE_CHANGE_STATE):
         raise NotPermitted(f"Only a clearance officer may {what}.")
 
 
@@ -84,6 +85,7 @@ def clearance_issue(*, application, actor) -> Clearance:
         expires_at=now + timedelta(days=model.clearance_validity_days),
         seats=application.requested_seats,
         conditions=model.default_conditions,
+        policy_version=model.policy_version,
         state_changed_by=actor,
         state_changed_at=now,
     )
@@ -92,7 +94,11 @@ def clearance_issue(*, application, actor) -> Clearance:
         action="clearance.issued",
         obj=clearance,
         after=clearance.state,
-        data={"application_id": application.pk, "serial": clearance.serial},
+        data={
+            "application_id": application.pk,
+            "serial": clearance.serial,
+            "policy_version": model.policy_version,
+        },
     )
     webhook_clearance_event(clearance, "clearance.issued", event)
     return clearance

@@ -2,14 +2,14 @@
 
 from django.urls import NoReverseMatch, reverse
 
+from vetting import permissions
 from vetting.audit.models import AuditEvent
-
-CITIZENSHIP_PERM = "applications.view_citizenship"
+from vetting.permissions import Action
 
 
 def may_see_citizenship(user) -> bool:
-    """Export-control reviewers and auditors (the permission), nobody else."""
-    return user.has_perm(CITIZENSHIP_PERM)
+    """Export-control reviewers and auditors, nobody else (vetting.permissions)."""
+    return permissions.allowed(user, Action.SENSITIVE_PERSONAL_DATA)
 
 
 def _evidence(application):

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from vetting.accounts.roles import Role, has_role
+from vetting.applications.conflicts import conflicted
 from vetting.applications.models import REVIEW_STATE, Application, ReviewDecision, State
 from vetting.clearances.models import Clearance, ClearanceState
 from vetting.gated_models.models import STEP_ORDER, GatedModel, ReviewStep
@@ -57,7 +58,9 @@ def step_queues(now):
 
 def my_queue(user):
     """Applications waiting at a step this user may decide now: their role's step,
-    not their own organization's, not an application they decided another step of."""
+    none that the decision rules refuse them (vetting.applications.conflicts: their
+    own organization's, one they touched or decided another step of, one they
+    recused themselves from)."""
     condition = Q()
     for step in STEP_ORDER:
         if not has_role(user, STEP_ROLE[step]):
@@ -70,7 +73,7 @@ def my_queue(user):
         return None
     return list(
         Application.objects.filter(condition)
-        .exclude(organization__memberships__user=user)
+        .exclude(conflicted(user))
         .select_related("organization", "gated_model")
         .order_by("state_changed_at", "id")[:PANEL_ROWS]
     )

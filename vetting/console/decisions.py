@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from django import forms
 
+from vetting import permissions
 from vetting.applications import review
-from vetting.applications.models import REVIEW_STATE, STEP_OF_STATE, Application
+from vetting.applications.models import STEP_OF_STATE, Application
 from vetting.gated_models.models import ReviewStep
+from vetting.permissions import Action
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,13 @@ def decision_panel(user, application: Application) -> dict:
     if step is None:
         return {"step": None, "decisions": [], "refusal": None}
     refusal = review.reviewer_refusal(user, application, step)
+    recused = application.recusals.filter(reviewer=user).exists()
     return {
         "step": ReviewStep(step),
         "decisions": [] if refusal else decisions_for_step(step),
         "refusal": refusal,
         "all_decisions": decisions_for_step(step),
+        "may_recuse": not recused and permissions.allowed(user, Action.APPLICATION_RECUSE),
     }
 
 
@@ -71,7 +75,18 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The reason the applicant is told.",
     )
-    step = forms.CharField(widget=forms.HiddenInput)
+    no_conflict = forms.BooleanField(
+        label="I have no conflict of interest with this organization or application",
+        error_messages={
+            "required": "Attest that you have no conflict of interest before deciding."
+        },
+        help_text="Recorded with your decision. If you have one, recuse yourself instead.",
+    )
+    step = forms.ChoiceField(
+        choices=ReviewStep.choices,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "step: %(value)s is not a review step."},
+    )
 
     def __init__(self, *args, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,19 +108,19 @@ def apply_decision(*, actor, application_id: int, decision: Decision, data: dict
     """Call the review service for ``decision``; DomainError and ValidationError
     propagate to the view, which shows their message."""
     step = data["step"]
-    if REVIEW_STATE.get(ReviewStep(step)) is None:
-        raise ValueError(step)
     rationale = data.get("rationale", "")
+    attested = {"no_conflict": data["no_conflict"]}
     if decision is PASS:
         return review.application_pass_step(
-            actor=actor, application_id=application_id, step=step, rationale=rationale
+            **attested, actor=actor, application_id=application_id, step=step, rationale=rationale
         )
     if decision is APPROVE:
         return review.application_approve(
-            actor=actor, application_id=application_id, rationale=rationale
+            **attested, actor=actor, application_id=application_id, rationale=rationale
         )
     if decision is REQUEST_INFO:
         return review.application_request_information(
+            **attested,
             actor=actor,
             application_id=application_id,
             step=step,
@@ -114,6 +129,7 @@ def apply_decision(*, actor, application_id: int, decision: Decision, data: dict
         )
     if decision is REJECT:
         return review.application_reject(
+            **attested,
             actor=actor,
             application_id=application_id,
             step=step,
@@ -121,6 +137,7 @@ def apply_decision(*, actor, application_id: int, decision: Decision, data: dict
             message_to_applicant=data.get("message_to_applicant", ""),
         )
     return review.application_deny(
+        **attested,
         actor=actor,
         application_id=application_id,
         rationale=rationale,

@@ -7,6 +7,7 @@ device yet. Applicants (non-staff) never get in: the password form refuses them.
 """
 
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,6 +33,13 @@ class ConsoleAdminSite(admin.AdminSite):
     site_title = "Vetting"
     index_title = "Review console"
     index_template = "console/index.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin on the console refuses query-string lookups its filters
+        do not offer (see admin_tools.StrictLookups)."""
+        from .admin_tools import strict
+
+        return super().register(model_or_iterable, strict(admin_class or ModelAdmin), **options)
 
     def has_permission(self, request):
         user = request.user

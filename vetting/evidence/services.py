@@ -5,11 +5,12 @@ import uuid
 
 from django.db import transaction
 
+from vetting import permissions
 from vetting.applications.models import Application, State
 from vetting.audit.services import audit_record
 from vetting.core import lock
 from vetting.errors import InvalidState, NotPermitted
-from vetting.organizations.selectors import is_member
+from vetting.permissions import Action
 
 from .models import Evidence, private_storage
 from .validation import ALLOWED, detect_content_type
@@ -40,7 +41,7 @@ def evidence_upload(
     if the transaction rolls back), an audit event."""
     mime = detect_content_type(upload)
     application = lock(Application, application_id)
-    if not is_member(actor, application.organization_id):
+    if not permissions.allowed(actor, Action.APPLICATION_EDIT, application):
         raise NotPermitted(f"Only a member of {application.organization} may add evidence.")
     if application.state not in (State.DRAFT, State.INFORMATION_REQUESTED):
         raise InvalidState(
@@ -83,7 +84,7 @@ def evidence_remove(*, actor, evidence_id: int) -> None:
     from storage after commit."""
     evidence = Evidence.objects.select_related("application").get(pk=evidence_id)
     application = lock(Application, evidence.application_id)
-    if not is_member(actor, application.organization_id):
+    if not permissions.allowed(actor, Action.APPLICATION_EDIT, application):
         raise NotPermitted(f"Only a member of {application.organization} may remove evidence.")
     if application.state != State.DRAFT:
         raise InvalidState("Evidence can be removed only while the application is a draft.")

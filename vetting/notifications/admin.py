@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 
+from vetting import permissions
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
+from vetting.permissions import Action
 
 from .models import Notification
 from .services import notification_resend
@@ -26,7 +28,10 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["resend_failed"]
 
-    @admin.action(description="Resend the selected failed notifications")
+    def has_resend_permission(self, request):
+        return permissions.allowed(request.user, Action.NOTIFICATION_RESEND)
+
+    @admin.action(description="Resend the selected failed notifications", permissions=["resend"])
     def resend_failed(self, request, queryset):
         failed = list(
             queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True)

@@ -8,8 +8,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from vetting import permissions
 from vetting.audit.services import audit_record
 from vetting.errors import InvalidState
+from vetting.permissions import Action
 
 from .kinds import PREFERENCE_LABELS, preference_for
 from .models import EmailPreference, Notification
@@ -98,6 +100,7 @@ def dispatch(ids) -> None:
 def notification_resend(*, actor, notification_id: int) -> Notification:
     """Put a failed notification back in the queue (staff, from the admin).
     Side effects: audit event; after commit, a delivery task."""
+    permissions.require(actor, Action.NOTIFICATION_RESEND)
     row = Notification.objects.select_for_update().get(pk=notification_id)
     if row.status != Notification.Status.FAILED:
         raise InvalidState(f"Only failed notifications can be resent; this one is {row.status}.")

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from vetting import permissions
 from vetting.errors import DomainError
+from vetting.permissions import Action
 
 from . import services
 from .importers import ListFormatError
@@ -57,7 +59,7 @@ class ListVersionAdmin(admin.ModelAdmin):
         return False  # a version comes only from an uploaded file (below) or the command
 
     def has_upload_permission(self, request) -> bool:
-        return request.user.has_perm("screening.add_listversion")
+        return permissions.allowed(request.user, Action.SCREENING_LIST_IMPORT)
 
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
@@ -138,9 +140,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     list_select_related = ["entry", "run"]
     # The application page links here: ?run__application__id__exact=<id>
     APPLICATION_LOOKUP = "run__application__id__exact"
-
-    def lookup_allowed(self, lookup, value, request=None):
-        return lookup == self.APPLICATION_LOOKUP or super().lookup_allowed(lookup, value, request)
+    allowed_lookups = (APPLICATION_LOOKUP,)
 
     readonly_fields = [
         "run",

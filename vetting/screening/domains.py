@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from vetting import permissions
 from vetting.audit.services import audit_record
 from vetting.core import lock
 from vetting.errors import NotPermitted
 from vetting.organizations.models import Organization
-from vetting.organizations.selectors import is_member
+from vetting.permissions import Action
 
 from .models import DomainChallenge
 
@@ -59,7 +60,7 @@ def domain_challenge_issue(*, actor, organization_id: int) -> tuple[DomainChalle
     """Issue a new challenge for the organization's domain; returns (challenge, token).
     The token is not stored. Side effects: audit event."""
     organization = lock(Organization, organization_id)
-    if not is_member(actor, organization.pk):
+    if not permissions.allowed(actor, Action.ORGANIZATION_READ, organization.pk):
         raise NotPermitted("Only a member of the organization may verify its domain.")
     token = secrets.token_urlsafe(32)
     challenge = DomainChallenge.objects.create(

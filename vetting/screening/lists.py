@@ -6,9 +6,9 @@ import threading
 from django.conf import settings
 from django.db import transaction
 
-from vetting.accounts.roles import Role, has_role
+from vetting import permissions
 from vetting.audit.services import audit_record
-from vetting.errors import NotPermitted
+from vetting.permissions import Action
 
 from .importers import PARSERS, ListFormatError
 from .matching import ListName, ScreeningIndex
@@ -24,12 +24,8 @@ def list_import(*, actor, data: bytes, fmt: str, filename: str = "") -> tuple[Li
     ListFormatError (with its line) before anything is written.
     Side effects: entries, audit event, and after commit the re-screening of every
     organization with an active clearance."""
-    if actor is not None and not (
-        has_role(actor, Role.EXPORT_CONTROL_REVIEWER) or has_role(actor, Role.CLEARANCE_OFFICER)
-    ):
-        raise NotPermitted(
-            "Only an export-control reviewer or a clearance officer may import a screening list."
-        )
+    if actor is not None:
+        permissions.require(actor, Action.SCREENING_LIST_IMPORT)
     if fmt not in PARSERS:
         raise ListFormatError(0, f"unknown format {fmt!r}; use csl or sdn")
     checksum = hashlib.sha256(data).hexdigest()

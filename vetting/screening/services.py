@@ -5,16 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role
+from vetting import permissions
 from vetting.applications.models import Application, ReviewDecision, State
 from vetting.applications.notify import notify_applicant
 from vetting.applications.progress import save_state
 from vetting.audit.services import audit_record
 from vetting.clearances.models import Clearance, ClearanceState
 from vetting.core import lock, run_transition
-from vetting.errors import AlreadyDecided, NotPermitted
+from vetting.errors import AlreadyDecided
 from vetting.gated_models.models import ReviewStep
-from vetting.organizations.selectors import is_member
+from vetting.permissions import Action
 
 from .lists import current_index
 from .models import DeniedParty, ScreeningHit, ScreeningRun
@@ -188,12 +188,8 @@ def denied_party_add(
     """Put an organization or email domain on the deny list. Side effects: audit
     event; the organization's active clearances suspended (reason denied_party) and
     its applications in review rejected."""
-    if actor is not None and not (
-        has_role(actor, Role.EXPORT_CONTROL_REVIEWER) or has_role(actor, Role.CLEARANCE_OFFICER)
-    ):
-        raise NotPermitted(
-            "Only an export-control reviewer or a clearance officer may add to the deny list."
-        )
+    if actor is not None:
+        permissions.require(actor, Action.DENY_LIST_ADD)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this party is denied."})
     if organization is not None:
@@ -222,18 +218,6 @@ def denied_party_add(
     return party
 
 
-def _adjudication_refusal(actor, hit) -> str | None:
-    rescreen = hit.run.trigger == ScreeningRun.Trigger.RESCREEN
-    allowed = has_role(actor, Role.EXPORT_CONTROL_REVIEWER) or (
-        rescreen and has_role(actor, Role.CLEARANCE_OFFICER)
-    )
-    if not allowed:
-        return "Only an export-control reviewer may adjudicate a screening hit."
-    if is_member(actor, hit.run.organization_id):
-        return "You are a member of the screened organization, so you cannot adjudicate."
-    return None
-
-
 @transaction.atomic
 def screening_hit_adjudicate(*, actor, hit_id: int, status: str, rationale: str) -> ScreeningHit:
     """Record a person's determination on a hit. A true match puts the organization
@@ -244,9 +228,7 @@ def screening_hit_adjudicate(*, actor, hit_id: int, status: str, rationale: str)
     if not rationale or not rationale.strip():
         raise ValidationError({"rationale": "A rationale is required."})
     hit = lock(ScreeningHit, hit_id)
-    refusal = _adjudication_refusal(actor, hit)
-    if refusal:
-        raise NotPermitted(refusal)
+    permissions.require(actor, Action.SCREENING_ADJUDICATE, hit)
     if hit.status != ScreeningHit.Status.PENDING:
         raise AlreadyDecided(
             f"This hit was already adjudicated ({hit.get_status_display()}) "
@@ -277,7 +259,10 @@ def _confirmed_match(actor, hit) -> None:
     if application is not None:
         application.refresh_from_db()
         if application.state == State.EXPORT_CONTROL_REVIEW:
+            # The adjudicator's own decision: the adjudication rules (role, not a
+            # member) were asked above, and the rejection asks the decision rules again.
             application_reject(
+                no_conflict=True,
                 actor=actor,
                 application_id=application.pk,
                 step=ReviewStep.EXPORT_CONTROL,

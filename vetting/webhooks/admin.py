@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 
+from vetting import permissions
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
+from vetting.permissions import Action
 
 from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .services import webhook_redeliver
@@ -90,11 +92,16 @@ class WebhookDeliveryAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     inlines = [AttemptInline]
     actions = ["redeliver"]
 
-    @admin.action(description="Deliver the selected failed deliveries again")
+    def has_redeliver_permission(self, request):
+        return permissions.allowed(request.user, Action.WEBHOOK_REDELIVER)
+
+    @admin.action(
+        description="Deliver the selected failed deliveries again", permissions=["redeliver"]
+    )
     def redeliver(self, request, queryset):
         done = 0
         for delivery in queryset.filter(status=WebhookDelivery.Status.FAILED):
-            webhook_redeliver(delivery_id=delivery.pk)
+            webhook_redeliver(actor=request.user, delivery_id=delivery.pk)
             done += 1
         skipped = queryset.count() - done
         self.message_user(

@@ -11,7 +11,10 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from vetting import permissions
+from vetting.audit.services import audit_record
 from vetting.notifications.services import notification_enqueue
+from vetting.permissions import Action
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -135,12 +138,21 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
 
 
 @transaction.atomic
-def webhook_redeliver(*, delivery_id) -> WebhookDelivery:
-    """Queue a failed delivery again (staff, from the admin). Side effect: a task."""
+@transaction.atomic
+def webhook_redeliver(*, actor, delivery_id) -> WebhookDelivery:
+    """Queue a failed delivery again (from the admin). Side effects: audit event;
+    after commit, a task."""
+    permissions.require(actor, Action.WEBHOOK_REDELIVER)
     row = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
     if row.status == WebhookDelivery.Status.FAILED:
         row.status = WebhookDelivery.Status.PENDING
         row.next_attempt_at = timezone.now()
         row.save(update_fields=["status", "next_attempt_at"])
+        audit_record(
+            actor=actor,
+            action="webhook.redelivered",
+            obj=row,
+            data={"event_id": str(row.event_id), "endpoint_id": row.endpoint_id},
+        )
         transaction.on_commit(lambda: dispatch([row.pk]), robust=True)
     return row

@@ -6,40 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0002_review_decision_decided_at_index'),
+        ("applications", "0002_review_decision_decided_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='policy_version',
+            model_name="application",
+            name="policy_version",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='reviewdecision',
-            name='no_conflict_attested',
+            model_name="reviewdecision",
+            name="no_conflict_attested",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='reviewdecision',
-            name='policy_version',
+            model_name="reviewdecision",
+            name="policy_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='Recusal',
+            name="Recusal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(blank=True)),
-                ('recused_at', models.DateTimeField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recusals', to='applications.application')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("recused_at", models.DateTimeField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recusals",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recusals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recused_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('application', 'reviewer'), name='recusal_unique')],
+                "ordering": ["recused_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "reviewer"), name="recusal_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clearances', '0002_status_index_changed_at'),
+        ("clearances", "0002_status_index_changed_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clearance',
-            name='policy_version',
+            model_name="clearance",
+            name="policy_version",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gated_models', '0001_initial'),
+        ("gated_models", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gatedmodel',
-            name='policy_version',
+            model_name="gatedmodel",
+            name="policy_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

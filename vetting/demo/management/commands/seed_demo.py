@@ -198,6 +198,7 @@ class Command(BaseCommand):
             start_review(pk)  # what the worker does: screen, then start the review
         elif step == "pass_ec":
             review.application_pass_step(
+                no_conflict=True,
                 actor=ec,
                 application_id=pk,
                 step="export_control",
@@ -205,6 +206,7 @@ class Command(BaseCommand):
             )
         elif step == "pass_sector":
             review.application_pass_step(
+                no_conflict=True,
                 actor=sr,
                 application_id=pk,
                 step="sector",
@@ -212,12 +214,14 @@ class Command(BaseCommand):
             )
         elif step == "approve":
             review.application_approve(
+                no_conflict=True,
                 actor=gov,
                 application_id=pk,
                 rationale="Meets the critical-infrastructure criteria.",
             )
         elif step == "ask_sector":
             review.application_request_information(
+                no_conflict=True,
                 actor=sr,
                 application_id=pk,
                 step="sector",
@@ -225,6 +229,7 @@ class Command(BaseCommand):
             )
         elif step == "reject_ec":
             review.application_reject(
+                no_conflict=True,
                 actor=ec,
                 application_id=pk,
                 step="export_control",
