@@ -38,3 +38,12 @@ def cast(db):
     from tests.factories import Cast
 
     return Cast()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--write-matrix",
+        action="store_true",
+        default=False,
+        help="tests/test_permission_matrix.py: rewrite docs/permissions.md from what it observes.",
+    )
