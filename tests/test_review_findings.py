@@ -57,7 +57,7 @@ def test_a_reviewer_who_filed_the_application_and_left_cannot_decide_it(cast):
     response = _decide(client, app)
 
     assert "created, edited, attested or submitted this application" in page
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "created, edited, attested or submitted this application" in response.content.decode()
     assert Application.objects.get(pk=app.pk).state == State.EXPORT_CONTROL_REVIEW
 

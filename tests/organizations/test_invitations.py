@@ -343,3 +343,17 @@ def test_the_console_lists_invitations_read_only_and_never_shows_the_hash(org, a
     assert auditor.get("/admin/organizations/invitation/add/").status_code == 403
     reviewer = console_client(make_user(role=Role.SECTOR_REVIEWER))
     assert reviewer.get("/admin/organizations/invitation/").status_code == 403
+
+
+def test_demoting_an_admin_revokes_the_invitations_they_sent(org, admin):
+    second = verified()
+    membership = add_member(org, second, role=Membership.Role.ADMIN)
+    token = services.member_invite(actor=second, organization_id=org.pk, email="cy@x.example")
+
+    services.member_change_role(
+        actor=admin, organization_id=org.pk, membership_id=membership.pk, role="member"
+    )
+
+    assert row(token).state == "revoked"
+    with pytest.raises(InvalidState, match="revoked"):
+        services.invitation_read(token)

@@ -176,6 +176,25 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
                 content_type="text/plain; charset=utf-8",
             )
         chosen = DECISIONS[decision]
+        panel = decision_panel(request.user, application)
+        target = request.POST.get("step") or application.current_step
+        if panel["refusal"] and target == application.current_step:
+            # Not this person's to decide (role, conflict of interest, recusal): the page
+            # says why, with no form, and a POST changes nothing. (A form for a step
+            # already past goes on to the service, which says who decided it.)
+            return TemplateResponse(
+                request,
+                "console/decision_form.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "application": application,
+                    "decision": chosen,
+                    "panel": panel,
+                    "title": f"{chosen.label}: {application.number}",
+                },
+                status=403,
+            )
         initial = {"step": application.current_step or ""}
         form = DecisionForm(request.POST or None, decision=chosen, initial=initial)
         if request.method == "POST" and form.is_valid():

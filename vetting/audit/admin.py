@@ -4,6 +4,7 @@ filters, CSV export, and a "verify chain" button."""
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -92,7 +93,7 @@ class AuditEventAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     def export_view(self, request):
         """The list's current filters, as CSV (newest first, at most EXPORT_LIMIT rows)."""
         if not self._may_read(request):
-            return HttpResponseRedirect(reverse("admin:index"))
+            raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         rows = changelist.get_queryset(request).order_by("-id")[:EXPORT_LIMIT]
         header = [
@@ -132,7 +133,9 @@ class AuditEventAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
 
     def verify_view(self, request):
         """Walk the whole chain (POST only: it reads every event)."""
-        if request.method != "POST" or not self._may_read(request):
+        if not self._may_read(request):
+            raise PermissionDenied
+        if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:audit_auditevent_changelist"))
         report = audit_verify_chain()
         if report.ok:

@@ -38,7 +38,8 @@ class ScaleAdmin:
 
 
 class StrictLookups:
-    """``?field__lookup=`` query strings only on what the list's own filters offer.
+    """Rules every ModelAdmin on the console keeps: no deleting the project's records,
+    and ``?field__lookup=`` query strings only on what the list's own filters offer.
 
     Django's admin lets any lookup on a model's own fields through the query
     string, which let a reviewer filter personnel by citizenship without the
@@ -60,6 +61,14 @@ class StrictLookups:
             else:
                 roots.add(item.split(LOOKUP_SEP)[0])
         return roots
+
+    def has_delete_permission(self, request, obj=None):
+        """The project's own records are never deleted in the console, by anyone: they
+        are evidence, and each has a service that closes, revokes or deactivates it.
+        Nor are groups: the roles are groups, created by a migration."""
+        if self.model.__module__.startswith("vetting.") or self.model._meta.app_label == "auth":
+            return False
+        return super().has_delete_permission(request, obj)
 
     def lookup_allowed(self, lookup, value, request=None):
         if lookup in getattr(self, "allowed_lookups", ()):

@@ -8,6 +8,14 @@ class ConsoleAdminConfig(admin_apps.AdminConfig):
     default = False  # named explicitly in INSTALLED_APPS
     default_site = "vetting.console.site.ConsoleAdminSite"
 
+    def ready(self):
+        super().ready()  # autodiscover: every app's admin module
+        from django.contrib import admin
+
+        from .third_party import harden
+
+        harden(admin.site)
+
 
 class ConsoleConfig(AppConfig):
     default = True

@@ -16,6 +16,8 @@ STAFF = [
     ("sector@vetting.test", "Sam", "Sectorova", "Sector reviewer"),
     ("sector2@vetting.test", "Sol", "Santos", "Sector reviewer"),
     ("gov@vetting.test", "Grace", "Govan", "Government official"),
+    # A second official: a policy change proposed by one is approved by the other.
+    ("gov2@vetting.test", "Gil", "Gordon", "Government official"),
     ("officer@vetting.test", "Owen", "Officer", "Clearance officer"),
     ("auditor@vetting.test", "Ava", "Auditor", "Auditor"),
 ]

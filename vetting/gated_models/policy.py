@@ -38,9 +38,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from vetting.accounts.roles import Role, users_with_role
 from vetting.audit.services import audit_record
 from vetting.core import lock
 from vetting.errors import AlreadyDecided, InvalidState, NotPermitted
+from vetting.notifications.services import notification_enqueue
 from vetting.organizations.models import Sector
 from vetting.permissions import Action, require
 
@@ -225,7 +227,7 @@ def policy_change_propose(*, actor, gated_model_id: int, rationale: str, **new_v
         loosening=is_loosening(changes),
         proposed_by=actor,
     )
-    audit_record(
+    event = audit_record(
         actor=actor,
         action="policy_change.proposed",
         obj=change,
@@ -238,7 +240,24 @@ def policy_change_propose(*, actor, gated_model_id: int, rationale: str, **new_v
             "rationale": change.rationale,
         },
     )
+    _notify_approvers(change, model, actor, event)
     return change
+
+
+def _notify_approvers(change, model, proposer, event) -> None:
+    """Tell every government official but the proposer that a change waits for them."""
+    notification_enqueue(
+        template_key="policy_change_proposed",
+        recipients=users_with_role(Role.GOVERNMENT_OFFICIAL).exclude(pk=proposer.pk),
+        context={
+            "gated_model": model.name,
+            "proposer": proposer.display_name,
+            "fields": ", ".join(str(POLICY_LABELS.get(f, f)) for f in change.changes),
+            "loosening": change.loosening,
+            "url_path": f"/admin/gated_models/policychange/{change.pk}/change/",
+        },
+        event_key=f"audit{event.pk}",
+    )
 
 
 def _require_pending(change: PolicyChange) -> None:

@@ -39,6 +39,7 @@ KINDS = {
     "model_suspended": Kind("Model access suspended"),
     "model_restored": Kind("Model access restored"),
     "webhook_endpoint_disabled": Kind("Webhook endpoint disabled"),
+    "policy_change_proposed": Kind("A gated model's policy change waits for approval"),
     "screening_hit": Kind("Re-screening found a possible restricted-party match"),
 }
 

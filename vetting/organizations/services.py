@@ -262,7 +262,8 @@ def _other_admins(membership: Membership) -> bool:
 @transaction.atomic
 def member_change_role(*, actor, organization_id: int, membership_id: int, role: str) -> Membership:
     """Make a member an admin or the reverse (admins only; an organization always keeps
-    one admin). Side effects: audit event."""
+    one admin). A demoted admin's pending invitations are revoked at once (only an
+    admin may invite). Side effects: audit event."""
     lock(Organization, organization_id)
     _require_admin(actor, organization_id)
     membership = Membership.objects.select_for_update().get(
@@ -274,13 +275,16 @@ def member_change_role(*, actor, organization_id: int, membership_id: int, role:
         raise InvalidState("The organization needs at least one administrator.")
     membership.role = role
     membership.save(update_fields=["role"])
+    revoked = []
+    if role != Membership.Role.ADMIN:
+        revoked = _revoke_rows(_pending(organization_id).filter(invited_by=membership.user), actor)
     audit_record(
         actor=actor,
         action="organization.member_role_changed",
         obj=membership.organization,
         before=before,
         after=role,
-        data={"membership_id": membership.pk},
+        data={"membership_id": membership.pk, "revoked_invitation_ids": revoked},
     )
     return membership
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -104,7 +104,7 @@ def member_role(request, org_id, membership_id):
     org, target = _member_or_404(request, org_id, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        raise Http404("Unknown role")
+        return HttpResponseBadRequest("role: choose admin or member.", content_type="text/plain")
     try:
         services.member_change_role(
             actor=request.user,

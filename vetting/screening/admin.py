@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from vetting import permissions
+from vetting.console.admin_tools import ReadOnlyAdmin
 from vetting.errors import DomainError
 from vetting.permissions import Action
 
@@ -110,6 +111,9 @@ class ListEntryAdmin(admin.ModelAdmin):
     list_filter = ["list_code", "entry_type"]
     search_fields = ["name"]
 
+    def has_add_permission(self, request):
+        return False  # entries come only from an imported list version
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -184,7 +188,9 @@ class ScreeningHitAdmin(admin.ModelAdmin):
 
 
 @admin.register(DomainChallenge)
-class DomainChallengeAdmin(admin.ModelAdmin):
+class DomainChallengeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Challenges are issued and checked by the organization's members in the portal."""
+
     list_display = ["__str__", "organization", "verified_at", "last_checked_at", "expires_at"]
     readonly_fields = [
         "organization",

@@ -1,0 +1,40 @@
+"""The admins other packages register on the console, narrowed to what the console
+needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
+
+- django-otp's TOTP device admin shows and edits each device's secret and serves its
+  QR code: a superuser could read any reviewer's second factor. Here a device is
+  listed read-only and can only be deleted (a staff member who lost their
+  authenticator enrolls again at their next sign-in).
+- django-axes' "clean up expired attempts" action needs its middleware's request
+  attribute, which this project does not install (lockouts expire by AXES_COOLOFF
+  on their own), so it failed with a 500.
+"""
+
+from django.contrib import admin
+
+
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["=user__email"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def harden(site) -> None:
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if site.is_registered(TOTPDevice):
+        site.unregister(TOTPDevice)
+    site.register(TOTPDevice, TOTPDeviceAdmin)
+    if site.is_registered(AccessAttempt):
+        axes_admin = type(site._registry[AccessAttempt])
+        site.unregister(AccessAttempt)
+        site.register(AccessAttempt, type("AccessAttemptAdmin", (axes_admin,), {"actions": []}))
