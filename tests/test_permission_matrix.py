@@ -178,6 +178,26 @@ def render(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
+README = TABLE.parent.parent / "README.md"
+README_MARKS = (
+    "<!-- permission-matrix: generated from docs/permissions.md -->",
+    "<!-- /permission-matrix -->",
+)
+
+
+def readme_block(text: str) -> str:
+    start, end = README_MARKS
+    return text.split(start, 1)[1].split(end, 1)[0].strip("\n") + "\n"
+
+
+def write_readme(table: str) -> None:
+    start, end = README_MARKS
+    text = README.read_text()
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    README.write_text(f"{before}{start}\n{table}{end}{after}")
+
+
 def parse(text) -> dict:
     titles = {t: a for a, t in ACTOR_TITLES.items()}
     rows, header = {}, None
@@ -225,6 +245,7 @@ def test_permission_matrix(request):
     if request.config.getoption("--write-matrix"):
         TABLE.parent.mkdir(exist_ok=True)
         TABLE.write_text(render(rows))
+        write_readme(render(rows))
     broken = invariant_failures(rows, routes)
     if request.config.getoption("--write-matrix"):
         assert not broken, "Permission rules broken:\n" + "\n".join(broken)
@@ -245,6 +266,8 @@ def test_permission_matrix(request):
             expected, got = table[label].get(actor), rows[label][actor]
             if expected != got:
                 problems.append(f"{label} / {actor}: expected {expected}, got {got}")
+    if readme_block(README.read_text()) != TABLE.read_text():
+        problems.append("README.md's roles section is not docs/permissions.md (--write-matrix)")
     report = ["Permission rules broken (whatever the table says):", *broken] if broken else []
     if problems:
         report += ["docs/permissions.md disagrees with the code:", *problems]
