@@ -5,19 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 
+from tests.console.conftest import verified_client
 from tests.factories import make_org, make_user
-from vetting.accounts.mfa import ensure_totp_device
 from vetting.accounts.roles import Role
 from vetting.audit.models import AuditEvent
 from vetting.errors import InvalidState, NotPermitted
 from vetting.organizations import services
 from vetting.organizations.models import Invitation, Membership
-
-TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 @pytest.fixture
@@ -50,17 +46,6 @@ def expire(invitation: Invitation) -> None:
 
 def add_member(org, user=None, role=Membership.Role.MEMBER) -> Membership:
     return Membership.objects.create(user=user or verified(), organization=org, role=role)
-
-
-def console_client(user) -> Client:
-    """Signed in with password and TOTP, as the console's login pages would leave it."""
-    device = ensure_totp_device(user, TOTP_KEY)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 # --- the stored row -----------------------------------------------------------------
@@ -327,7 +312,7 @@ def test_only_the_auditor_group_may_view_invitations(db):
 def test_the_console_lists_invitations_read_only_and_never_shows_the_hash(org, admin):
     token = invite(org, admin)
     invitation = row(token)
-    auditor = console_client(make_user(role=Role.AUDITOR))
+    auditor = verified_client(make_user(role=Role.AUDITOR))
     listing = auditor.get("/admin/organizations/invitation/")
     assert listing.status_code == 200
     html = listing.content.decode()
@@ -341,7 +326,7 @@ def test_the_console_lists_invitations_read_only_and_never_shows_the_hash(org, a
     assert 'name="_save"' not in html
     assert auditor.get("/admin/organizations/invitation/?state=pending").status_code == 200
     assert auditor.get("/admin/organizations/invitation/add/").status_code == 403
-    reviewer = console_client(make_user(role=Role.SECTOR_REVIEWER))
+    reviewer = verified_client(make_user(role=Role.SECTOR_REVIEWER))
     assert reviewer.get("/admin/organizations/invitation/").status_code == 403
 
 

@@ -3,30 +3,28 @@ changes by proposal and a second person's approval (vetting.gated_models.policy)
 except the officer's emergency tightening (suspend, close), which is immediate.
 Every custom view asks vetting.permissions; the services check again."""
 
-import json
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from vetting import permissions
-from vetting.console.admin_tools import AuditedAdmin, ReadOnlyAdmin
+from vetting.console.admin_tools import AuditedAdmin
 from vetting.console.reason_forms import (
     ModelCloseForm,
     ModelRestoreForm,
     ModelSuspendForm,
     PolicyChangeForm,
-    PolicyDecisionForm,
 )
 from vetting.errors import DomainError
 from vetting.permissions import Action
 
 from . import policy, services
-from .models import POLICY_LABELS, GatedModel, PolicyChange, PolicyVersion
+from .models import GatedModel, PolicyChange
+from .policy_admin import change_url  # also registers the policy change admins
 
 POLICY_READONLY = [
     "access_status",
@@ -42,10 +40,6 @@ POLICY_READONLY = [
     "policy_version",
     "pending_changes",
 ]
-
-
-def _change_url(change) -> str:
-    return reverse("admin:gated_models_policychange_change", args=[change.pk])
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -103,7 +97,7 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
     def pending_changes(self, obj):
         pending = obj.policy_changes.filter(state=PolicyChange.State.PROPOSED)
         links = format_html_join(
-            ", ", '<a href="{}">#{}</a>', ((_change_url(c), c.pk) for c in pending)
+            ", ", '<a href="{}">#{}</a>', ((change_url(c), c.pk) for c in pending)
         )
         history = reverse("admin:gated_models_policyversion_changelist")
         return format_html(
@@ -271,7 +265,7 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
             f"{what} (#{change.pk}); a government official other than you must approve it "
             "before anything changes.",
         )
-        return HttpResponseRedirect(_change_url(change))
+        return HttpResponseRedirect(change_url(change))
 
     def _run(self, request, form, service, model, **data):
         try:
@@ -301,111 +295,3 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
         # A refused POST re-renders the form, with what was typed, as a 400.
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, template, context, status=status)
-
-
-DECISIONS = {
-    "approve": (Action.POLICY_DECIDE, policy.policy_change_approve, "Applied"),
-    "reject": (Action.POLICY_DECIDE, policy.policy_change_reject, "Rejected"),
-    "withdraw": (Action.POLICY_PROPOSE, policy.policy_change_withdraw, "Withdrawn"),
-}
-
-
-@admin.register(PolicyChange)
-class PolicyChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = [
-        "number",
-        "gated_model",
-        "fields_changed",
-        "loosening",
-        "state",
-        "proposed_by",
-        "proposed_at",
-        "decided_by",
-    ]
-    list_filter = ["state", "loosening", "gated_model"]
-    list_select_related = ["gated_model", "proposed_by", "decided_by"]
-    change_form_template = "console/policy_change_form.html"
-    fields = [
-        "gated_model",
-        "state",
-        "base_version",
-        "loosening",
-        "rationale",
-        "proposed_by",
-        "proposed_at",
-        "decided_by",
-        "decided_at",
-        "decision_rationale",
-    ]
-    readonly_fields = fields
-
-    @admin.display(description="change", ordering="id")
-    def number(self, obj):
-        return f"#{obj.pk}"
-
-    @admin.display(description="fields changed")
-    def fields_changed(self, obj):
-        return ", ".join(POLICY_LABELS.get(f, f) for f in obj.changes)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                f"<int:object_id>/{decision}/",
-                view(self.decide_view),
-                {"decision": decision},
-                name=f"gated_models_policychange_{decision}",
-            )
-            for decision in DECISIONS
-        ] + super().get_urls()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        change = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if change is not None:
-            user = request.user
-            refusal = permissions.refusal(user, Action.POLICY_DECIDE, change)
-            context.update(
-                diff=policy.diff_rows(change),
-                stale=change.is_stale,
-                may_decide=change.is_pending and refusal is None,
-                decide_refusal=refusal,
-                may_withdraw=change.is_pending
-                and change.proposed_by_id == user.pk
-                and permissions.allowed(user, Action.POLICY_PROPOSE),
-            )
-        return super().change_view(request, object_id, form_url, context)
-
-    def decide_view(self, request, object_id, decision):
-        change = self.get_object(request, str(object_id))
-        if change is None:
-            raise Http404
-        action, service, done = DECISIONS[decision]
-        if not permissions.allowed(request.user, action):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        form = PolicyDecisionForm(request.POST)
-        rationale = form.cleaned_data["rationale"] if form.is_valid() else ""
-        try:
-            service(actor=request.user, change_id=change.pk, rationale=rationale)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{done}: policy change #{change.pk}.")
-        return HttpResponseRedirect(_change_url(change))
-
-
-@admin.register(PolicyVersion)
-class PolicyVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    list_display = ["gated_model", "number", "applied_at", "applied_by", "change", "reason"]
-    list_filter = ["gated_model"]
-    list_select_related = ["gated_model", "applied_by", "change"]
-    fields = ["gated_model", "number", "applied_at", "applied_by", "change", "reason", "policy"]
-    readonly_fields = fields
-
-    @admin.display(description="policy (snapshot)")
-    def policy(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.snapshot, indent=2, sort_keys=True))
