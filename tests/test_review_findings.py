@@ -209,3 +209,23 @@ def test_an_unknown_decision_is_a_400(cast):
     response = _decide(verified_client(cast.export), app, decision="bogus")
     assert response.status_code == 400
     assert b"decision" in response.content
+
+
+def test_search_ordering_and_exports_do_not_reach_personal_data(cast):
+    app = cast.walk_to(State.EXPORT_CONTROL_REVIEW)
+    PersonnelDeclaration.objects.filter(application=app).update(
+        citizenships=["IR"], us_person_status="foreign_person"
+    )
+    sector = verified_client(cast.sector)
+    url = "/admin/applications/personneldeclaration/"
+
+    searched = sector.get(url, {"q": "IR"}).content.decode()
+    ordered = sector.get(url, {"o": "5"})  # a column only the permitted see
+    export = verified_client(cast.auditor).get("/admin/audit/auditevent/export.csv")
+    csv = b"".join(export.streaming_content).decode()
+
+    assert "Alex Analyst" not in searched
+    assert ordered.status_code == 200 and "Foreign person" not in ordered.content.decode()
+    exporter = verified_client(cast.export).get(url).content.decode()
+    assert "Foreign person" in exporter  # the permitted do see it: the check above can fail
+    assert "foreign_person" not in csv and '"IR"' not in csv
