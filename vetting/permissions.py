@@ -114,6 +114,12 @@ def _adjudicate(actor, hit):
     )
     if not allowed:
         return "Only an export-control reviewer may adjudicate a screening hit."
+    if hit.run.application_id is not None:
+        # A hit on an application is part of its export-control step: the same
+        # conflict-of-interest rules as deciding that step.
+        from vetting.applications.conflicts import conflict
+
+        return conflict(actor, hit.run.application, "export_control")
     if is_member(actor, hit.run.organization_id):
         return "You are a member of the screened organization, so you cannot adjudicate."
     return None

@@ -52,7 +52,10 @@ def test_a_reviewer_adjudicates_a_hit_on_its_change_page(cast, lists):
     client = verified_client(cast.export)
     url = f"/admin/screening/screeninghit/{hit.pk}/change/"
     assert client.get(url).status_code == 200
-    client.post(url, {"status": "false_positive", "rationale": "Different date of birth."})
+    client.post(
+        url,
+        {"status": "false_positive", "rationale": "Different date of birth.", "no_conflict": "on"},
+    )
     hit.refresh_from_db()
     assert hit.status == "false_positive" and hit.adjudicated_by == cast.export
 
@@ -67,7 +70,9 @@ def test_an_adjudication_without_rationale_is_refused_with_a_message(cast, lists
     hit = application_screen(application_id=app.pk).hits.get()
     client = verified_client(cast.export)
     url = f"/admin/screening/screeninghit/{hit.pk}/change/"
-    page = client.post(url, {"status": "true_match", "rationale": " "}, follow=True)
+    page = client.post(
+        url, {"status": "true_match", "rationale": " ", "no_conflict": "on"}, follow=True
+    )
     assert "A rationale is required." in page.content.decode()
     assert "was changed successfully" not in page.content.decode()
     assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"
@@ -89,3 +94,41 @@ def test_the_hit_list_can_be_narrowed_to_one_application(cast, lists):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Viktor Bout" in html and "Reza Mohamad Karimi" not in html
+
+
+def _pending_hit(cast):
+    from vetting.applications import services
+
+    app = cast.draft()
+    declare(cast, app, "Reza Mohamad Karimi")
+    services.application_submit(actor=cast.applicant, application_id=app.pk)
+    return application_screen(application_id=app.pk).hits.get()
+
+
+@pytest.mark.django_db
+def test_an_adjudication_without_the_no_conflict_attestation_changes_nothing(cast, lists):
+    hit = _pending_hit(cast)
+    client = verified_client(cast.export)
+    url = f"/admin/screening/screeninghit/{hit.pk}/change/"
+    page = client.post(url, {"status": "false_positive", "rationale": "Different person."})
+    assert "no conflict of interest" in page.content.decode()
+    assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"
+
+
+@pytest.mark.django_db
+def test_a_former_member_of_the_applicant_cannot_adjudicate_its_hit(cast, lists):
+    from vetting.organizations.models import Membership
+    from vetting.organizations.services import member_remove
+
+    hit = _pending_hit(cast)
+    membership = Membership.objects.create(user=cast.export, organization=cast.org)
+    member_remove(actor=cast.applicant, organization_id=cast.org.pk, membership_id=membership.pk)
+    client = verified_client(cast.export)
+    url = f"/admin/screening/screeninghit/{hit.pk}/change/"
+    page = client.post(
+        url,
+        {"status": "false_positive", "rationale": "Different person.", "no_conflict": "on"},
+        follow=True,
+    )
+    assert "were a member of" in page.content.decode()
+    assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"

@@ -55,16 +55,22 @@ def test_hits_block_the_export_control_step_until_adjudicated(cast, lists):
         _pass_ec(cast, app)
     with pytest.raises(ValidationError):
         screening_hit_adjudicate(
-            actor=cast.export, hit_id=hit.pk, status="false_positive", rationale=" "
+            no_conflict=True,
+            actor=cast.export,
+            hit_id=hit.pk,
+            status="false_positive",
+            rationale=" ",
         )
     with pytest.raises(NotPermitted):
         screening_hit_adjudicate(
+            no_conflict=True,
             actor=cast.sector,
             hit_id=hit.pk,
             status="false_positive",
             rationale="Different date of birth.",
         )
     screening_hit_adjudicate(
+        no_conflict=True,
         actor=cast.export,
         hit_id=hit.pk,
         status="false_positive",
@@ -77,6 +83,7 @@ def test_a_confirmed_match_rejects_the_application_and_denies_the_organization(c
     app = _submitted_with(cast, "Reza Mohamad Karimi")
     hit = _screen_and_start(app).hits.get()
     screening_hit_adjudicate(
+        no_conflict=True,
         actor=cast.export,
         hit_id=hit.pk,
         status="true_match",
@@ -155,6 +162,7 @@ def _approved_with_person(cast, name):
     run = _screen_and_start(app)
     for hit in run.hits.all():
         screening_hit_adjudicate(
+            no_conflict=True,
             actor=cast.export,
             hit_id=hit.pk,
             status="false_positive",

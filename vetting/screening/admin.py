@@ -136,6 +136,19 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AdjudicationForm(forms.ModelForm):
+    no_conflict = forms.BooleanField(
+        label="I have no conflict of interest with this organization or application",
+        error_messages={
+            "required": "Attest that you have no conflict of interest before deciding."
+        },
+    )
+
+    class Meta:
+        model = ScreeningHit
+        fields = ["status", "rationale"]
+
+
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(admin.ModelAdmin):
     list_display = ["subject_name", "matched_name", "score", "status", "list_code", "run"]
@@ -167,10 +180,23 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = AdjudicationForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        pending = obj is not None and obj.status == ScreeningHit.Status.PENDING
+        return [*fields, "no_conflict"] if pending else fields
+
     def save_model(self, request, obj, form, change):
         try:
             services.screening_hit_adjudicate(
-                actor=request.user, hit_id=obj.pk, status=obj.status, rationale=obj.rationale
+                actor=request.user,
+                hit_id=obj.pk,
+                status=obj.status,
+                rationale=obj.rationale,
+                no_conflict=form.cleaned_data.get("no_conflict", False),
             )
         except (DomainError, ValidationError) as exc:
             request._screening_refused = True

@@ -219,10 +219,17 @@ def denied_party_add(
 
 
 @transaction.atomic
-def screening_hit_adjudicate(*, actor, hit_id: int, status: str, rationale: str) -> ScreeningHit:
-    """Record a person's determination on a hit. A true match puts the organization
-    on the deny list (suspending its clearances) and rejects the application.
+def screening_hit_adjudicate(
+    *, actor, hit_id: int, status: str, rationale: str, no_conflict: bool = False
+) -> ScreeningHit:
+    """Record a person's determination on a hit, with their "no conflict of interest"
+    attestation. A true match puts the organization on the deny list (suspending its
+    clearances) and rejects the application.
     Side effects: audit event; for a true match, those of the rejection."""
+    if not no_conflict:
+        raise ValidationError(
+            {"no_conflict": "Attest that you have no conflict of interest before deciding."}
+        )
     if status not in (ScreeningHit.Status.TRUE_MATCH, ScreeningHit.Status.FALSE_POSITIVE):
         raise ValidationError({"status": "Choose true match or false positive."})
     if not rationale or not rationale.strip():
@@ -243,7 +250,7 @@ def screening_hit_adjudicate(*, actor, hit_id: int, status: str, rationale: str)
         obj=hit,
         before=ScreeningHit.Status.PENDING,
         after=status,
-        data={"rationale": rationale, "entry_id": hit.entry_id},
+        data={"rationale": rationale, "entry_id": hit.entry_id, "no_conflict_attested": True},
     )
     if status == ScreeningHit.Status.TRUE_MATCH:
         _confirmed_match(actor, hit)
@@ -259,8 +266,8 @@ def _confirmed_match(actor, hit) -> None:
     if application is not None:
         application.refresh_from_db()
         if application.state == State.EXPORT_CONTROL_REVIEW:
-            # The adjudicator's own decision: the adjudication rules (role, not a
-            # member) were asked above, and the rejection asks the decision rules again.
+            # The adjudicator's own decision, attested above; the rejection asks the
+            # decision rules again.
             application_reject(
                 no_conflict=True,
                 actor=actor,
