@@ -128,3 +128,22 @@ def test_every_model_change_has_its_migration(environ):
     result = manage(environ, "makemigrations", "--check", "--dry-run")
 
     assert result.returncode == 0, f"Missing migrations:\n{result.stdout}{result.stderr}"
+
+
+def test_production_static_files_collect_into_a_manifest(environ, tmp_path):
+    root = tmp_path / "static"
+    result = manage(production(environ, STATIC_ROOT=str(root)), "collectstatic", "--noinput")
+    assert result.returncode == 0, result.stderr
+    manifest = (root / "staticfiles.json").read_text()
+    assert '"uswds/css/uswds.min.css"' in manifest  # the stylesheet every portal page links
+
+
+def test_seed_demo_refuses_a_production_database_unless_told_it_is_throwaway(environ):
+    env = production(environ, DATABASE_URL=f"sqlite:///{environ['VETTING_VAR_DIR']}/prod.db")
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    refused = manage(env, "seed_demo")
+    assert refused.returncode == 2
+    assert "refuses to run with VETTING_ENV=production" in refused.stderr
+    assert "vetting-demo-2026" not in refused.stdout + refused.stderr
+    count = "from vetting.accounts.models import User; print(User.objects.count())"
+    assert manage(env, "shell", "--verbosity", "0", "-c", count).stdout.strip() == "0"

@@ -12,8 +12,11 @@ trap 'rm -rf "$TMP"' EXIT
 (cd "$TMP" && npm pack --silent "@uswds/uswds@$VERSION" >/dev/null && tar xzf uswds-uswds-*.tgz)
 DIST="$TMP/package/dist"
 rm -rf "$DEST" && mkdir -p "$DEST/css" "$DEST/js"
-cp "$DIST/css/uswds.min.css" "$DEST/css/"
-cp "$DIST/js/uswds.min.js" "$DIST/js/uswds-init.min.js" "$DEST/js/"
+# The source maps too: the files name them, and the manifest storage of production
+# refuses a referenced file that is missing (collectstatic would fail).
+cp "$DIST/css/uswds.min.css" "$DIST/css/uswds.min.css.map" "$DEST/css/"
+cp "$DIST/js/uswds.min.js" "$DIST/js/uswds.min.js.map" \
+   "$DIST/js/uswds-init.min.js" "$DIST/js/uswds-init.min.js.map" "$DEST/js/"
 grep -oE 'url\([^)]*\)' "$DIST/css/uswds.min.css" | sed -E 's/url\(|\)|"//g' \
   | grep -v '^data:' | sed 's|^\.\./||' | sort -u | while read -r ref; do
     [ -n "$ref" ] || continue

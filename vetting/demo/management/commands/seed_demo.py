@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,7 +43,23 @@ PATHS = {
 class Command(BaseCommand):
     help = "Create demo users, organizations, gated models, applications and clearances."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--throwaway-database",
+            action="store_true",
+            help="Seed even with VETTING_ENV=production: the database is a disposable one.",
+        )
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["throwaway_database"]:
+            # Demo accounts have a published password and TOTP secrets (one is a
+            # superuser): never in a production database by accident.
+            raise CommandError(
+                "seed_demo refuses to run with VETTING_ENV=production: its accounts have a "
+                "public password and TOTP secrets. Pass --throwaway-database if this "
+                "database is a disposable one.",
+                returncode=2,
+            )
         # A small restricted-party list, so screening has something to find.
         call_command("import_screening_list", str(data.DEMO_LIST), format="csl", stdout=self.stdout)
         with transaction.atomic():
