@@ -179,6 +179,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 if not PRODUCTION:  # whitenoise warns on every request while the folder is missing
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Outside production whitenoise serves the apps' static folders directly, so the demo
+# runs with DEBUG off (real error pages) without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

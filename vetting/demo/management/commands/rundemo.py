@@ -1,6 +1,11 @@
 """One command for a newcomer: migrate, seed the demo, then run the web server, a
-Celery worker and Celery beat side by side (honcho supervises them; Ctrl-C stops all)."""
+Celery worker and Celery beat side by side (honcho supervises them; Ctrl-C stops all).
 
+The web server runs with DEBUG off, as production does, so a stale link shows the
+portal's 404 page, not Django's technical one (which lists every URL pattern);
+whitenoise serves the static files. ``--debug`` turns DEBUG on for development."""
+
+import os
 import shlex
 import sys
 
@@ -15,6 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
         parser.add_argument("--no-seed", action="store_true", help="Skip seed_demo.")
+        parser.add_argument(
+            "--debug", action="store_true", help="Run the web server with DEBUG on."
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=1)
@@ -23,7 +31,9 @@ class Command(BaseCommand):
         python = shlex.quote(sys.executable)
         manager = Manager()
         manager.add_process(
-            "web", f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload"
+            "web",
+            f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload",
+            env={**os.environ, "DEBUG": "true" if options["debug"] else "false"},
         )
         manager.add_process(
             "worker", f"{python} -m celery -A vetting worker --loglevel INFO --concurrency 2"
