@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from vetting import health
+
 admin.site.site_header = "Vetting — review console"
 admin.site.site_title = "Vetting"
 admin.site.index_title = "Review console"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # The gateway API (/api/v1/) and the certificate download under /apply/clearances/.
     path("", include("vetting.api.urls")),
