@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Answers GET /api/v1/check before sessions, CSRF, auth and messages (the hot path).
     "vetting.api.check.CheckMiddleware",
+    "vetting.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +166,10 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Bodies above this are refused from their Content-Length, unread (vetting.limits).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * EVIDENCE_MAX_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # The name authenticator apps show next to the console's six-digit codes.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Vetting")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
