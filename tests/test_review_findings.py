@@ -229,3 +229,55 @@ def test_search_ordering_and_exports_do_not_reach_personal_data(cast):
     exporter = verified_client(cast.export).get(url).content.decode()
     assert "Foreign person" in exporter  # the permitted do see it: the check above can fail
     assert "foreign_person" not in csv and '"IR"' not in csv
+
+
+# --- found by the outside attack on this round's changes ----------------------------
+def test_an_officer_cannot_rename_a_models_slug_onto_another_model(cast, client):
+    from tests.factories import make_model
+    from vetting.gated_models.models import GatedModel
+
+    other = make_model()
+    officer = verified_client(cast.officer)
+    response = officer.post(
+        f"/admin/gated_models/gatedmodel/{cast.model.pk}/change/",
+        {"name": other.name, "slug": other.slug + "-x", "description": "Renamed.", "_save": "1"},
+    )
+    model = GatedModel.objects.get(pk=cast.model.pk)
+    assert response.status_code == 302
+    assert (model.name, model.slug, model.description) == (
+        cast.model.name,
+        cast.model.slug,
+        "Renamed.",
+    )
+
+
+def test_autocomplete_on_a_reverse_relation_is_refused_not_a_500(cast):
+    response = verified_client(cast.sector).get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "applications",
+            "model_name": "application",
+            "field_name": "personnel",
+            "term": "US",
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_an_audit_export_with_a_bad_filter_value_is_a_400(cast):
+    response = verified_client(cast.auditor).get(
+        "/admin/audit/auditevent/export.csv", {"occurred_at__gte": "notadate"}
+    )
+    assert response.status_code == 400
+
+
+def test_an_action_on_a_tampered_selection_is_a_400(cast):
+    clearance = cast.walk_to(State.APPROVED).clearance
+    response = verified_client(cast.officer).post(
+        "/admin/clearances/clearance/",
+        {"action": "bulk_suspend", "_selected_action": ["abc", clearance.pk], "index": 0},
+    )
+    assert response.status_code == 400
+    assert b"_selected_action" in response.content
+    clearance.refresh_from_db()
+    assert clearance.state == "active"

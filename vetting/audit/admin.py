@@ -4,8 +4,9 @@ filters, CSV export, and a "verify chain" button."""
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -94,7 +95,13 @@ class AuditEventAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         """The list's current filters, as CSV (newest first, at most EXPORT_LIMIT rows)."""
         if not self._may_read(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(
+                "A filter in the address is not valid (e.g. a date that is not a date).",
+                content_type="text/plain; charset=utf-8",
+            )
         rows = changelist.get_queryset(request).order_by("-id")[:EXPORT_LIMIT]
         header = [
             "id",

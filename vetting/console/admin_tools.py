@@ -3,9 +3,11 @@
 import csv
 
 from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.constants import LOOKUP_SEP
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.functional import cached_property
 
 # Past this many matching rows the list says "10,000+" instead of counting them all.
@@ -70,12 +72,38 @@ class StrictLookups:
             return False
         return super().has_delete_permission(request, obj)
 
+    def changelist_view(self, request, extra_context=None):
+        """An action's selection must be ids of this model: a tampered one is a 400
+        (Django's admin would run the action's query and fail with a 500)."""
+        if request.method == "POST":
+            pk = self.model._meta.pk
+            for value in request.POST.getlist("_selected_action"):
+                try:
+                    pk.to_python(value)
+                except ValidationError:
+                    return HttpResponseBadRequest(
+                        f"_selected_action: {value[:40]!r} is not an id.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return super().changelist_view(request, extra_context)
+
     def lookup_allowed(self, lookup, value, request=None):
         if lookup in getattr(self, "allowed_lookups", ()):
             return True
         if lookup.split(LOOKUP_SEP)[0] not in self._filter_roots(request):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+class ConsoleAutocomplete(AutocompleteJsonView):
+    """Django's autocomplete, refusing (403, as for any other bad field) a field that
+    is not a forward relation: a reverse one made Django fail with a 500."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not hasattr(source_field, "get_limit_choices_to"):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
 
 def strict(admin_class):

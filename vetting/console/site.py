@@ -41,6 +41,11 @@ class ConsoleAdminSite(admin.AdminSite):
 
         return super().register(model_or_iterable, strict(admin_class or ModelAdmin), **options)
 
+    def autocomplete_view(self, request):
+        from .admin_tools import ConsoleAutocomplete
+
+        return ConsoleAutocomplete.as_view(admin_site=self)(request)
+
     def has_permission(self, request):
         user = request.user
         return _is_staff(user) and user.is_verified()

@@ -113,7 +113,13 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["restored_sectors_list", "created_at"]
-        return [*POLICY_READONLY, "created_at"]
+        # The slug is how gateways name the model (?model=...): renaming it, or moving
+        # another model's slug here, would re-point every check at other clearances.
+        # The name is what reviewers and applicants know it by. Both are fixed.
+        return ["name", "slug", *POLICY_READONLY, "created_at"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
