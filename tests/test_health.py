@@ -15,15 +15,14 @@ def test_both_answer_ok_when_everything_is_up(client):
     assert ready["Cache-Control"].startswith("max-age=0")
 
 
-def test_an_unreachable_broker_is_a_503_naming_it(client, settings):
+def test_an_unreachable_broker_is_a_503_naming_it(client, monkeypatch):
     from vetting.celery import app
 
-    before = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/readyz")
-    finally:
-        app.conf.broker_url = before
+    nowhere = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
+    monkeypatch.setenv("CELERY_BROKER_URL", nowhere)
+    monkeypatch.setitem(app.conf, "broker_url", nowhere)
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "failed"
     assert response.json()["checks"]["database"].startswith("ok")
