@@ -110,6 +110,13 @@ def test_production_mode_turns_debug_off_and_keeps_database_connections(environ)
     assert int(setting(env, "settings.DATABASES['default']['CONN_MAX_AGE']")) >= 60
 
 
+def test_production_trusts_one_proxy_hop_for_client_addresses_and_development_none(environ):
+    assert setting(production(environ), "settings.TRUSTED_PROXY_HOPS") == "1"
+    assert setting(environ, "settings.TRUSTED_PROXY_HOPS") == "0"
+    two = production(environ, TRUSTED_PROXY_HOPS="2")
+    assert setting(two, "settings.TRUSTED_PROXY_HOPS") == "2"
+
+
 def test_an_unknown_environment_name_is_refused(environ):
     result = manage({**environ, "VETTING_ENV": "prod"}, "check")
 

@@ -154,7 +154,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Throttle on username+IP together, so nobody can lock a victim out from elsewhere;
-# the lock lifts by itself after the cool-off.
+# the lock lifts by itself after the cool-off. The IP is the real client's, counted
+# TRUSTED_PROXY_HOPS entries from the right of X-Forwarded-For (vetting.clientip):
+# 1 in production (nginx in front, as deploy/ sets up), 0 (REMOTE_ADDR) otherwise.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if PRODUCTION else 0)
+AXES_CLIENT_IP_CALLABLE = "vetting.clientip.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
