@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from vetting.env import env_bool, env_int, env_list, env_str
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
+    "ninja",  # serves Swagger UI from its own static files (no CDN), with no inline script
     "vetting.console",
     "vetting.accounts",
     "vetting.audit",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     # Answers GET /api/v1/check before sessions, CSRF, auth and messages (the hot path).
     "vetting.api.check.CheckMiddleware",
     "vetting.limits.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -301,6 +305,24 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when VETTING_ENV=production")
+
+# Every page loads only from this origin: no inline script (a template that needs one
+# uses {{ request.csp_nonce }}), no inline style, no framing. The check answers with a
+# fixed "default-src 'none'" of its own (vetting.api.check).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -64,6 +64,7 @@ def _response(body: bytes, status: int = 200, **headers) -> HttpResponse:
     # Content-Length here, not by CommonMiddleware, which the check never reaches.
     response = HttpResponse(body, status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     response["Content-Length"] = str(len(body))
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
