@@ -243,6 +243,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Only the beat holding the lock sends the schedule; others stand by (vetting.beat_lock).
+BEAT_LOCK_POLL_SECONDS = float(env_str("BEAT_LOCK_POLL_SECONDS", "5"))
 # Late acknowledgement is set per task, only on idempotent ones.
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
