@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from vetting.env import env_bool, env_int, env_list, env_str
+from vetting.evidence.storage import evidence_storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VETTING_VAR_DIR", str(BASE_DIR / "var")))
@@ -202,6 +203,9 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Uploaded evidence: private files under PRIVATE_STORAGE_ROOT, or with
+    # EVIDENCE_S3_BUCKET set a private S3-compatible bucket shared by all web hosts.
+    "evidence": evidence_storage_settings(),
 }
 # Uploaded evidence lives outside the static and media URL space.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(VAR_DIR / "private")))

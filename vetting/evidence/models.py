@@ -1,35 +1,13 @@
 """Documents an applicant uploads: proof of sector, answers to reviewers' questions.
 
-Files live under ``settings.PRIVATE_STORAGE_ROOT`` with names the server makes up;
-the original name is kept only as text, and they are served only through an
+Files live in the ``STORAGES["evidence"]`` storage (``vetting.evidence.storage``:
+private files on this host, or a private S3 bucket) with names the server makes
+up; the original name is kept only as text, and they are served only through an
 access-checked view.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under ``settings.PRIVATE_STORAGE_ROOT``, read at each use (tests move it);
-    no URL: files are served only by the access-checked download view."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_STORAGE_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateStorage()
 
 
 class Evidence(models.Model):

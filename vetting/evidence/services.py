@@ -12,7 +12,8 @@ from vetting.core import lock
 from vetting.errors import InvalidState, NotPermitted
 from vetting.permissions import Action
 
-from .models import Evidence, private_storage
+from .models import Evidence
+from .storage import evidence_storage
 from .validation import ALLOWED, detect_content_type
 
 
@@ -23,7 +24,7 @@ def _store(upload, mime: str) -> tuple[str, str]:
         digest.update(chunk)
     upload.seek(0)
     name = f"evidence/{uuid.uuid4().hex}{ALLOWED[mime]}"
-    saved = private_storage.save(name, upload)
+    saved = evidence_storage().save(name, upload)
     return saved, digest.hexdigest()
 
 
@@ -37,7 +38,7 @@ def evidence_upload(
     information_request_id: int | None = None,
 ) -> Evidence:
     """Attach a PDF/PNG/JPEG to a draft, or to an application answering a request for
-    information. Side effects: the file written to private storage (removed again
+    information. Side effects: the file written to the evidence storage (removed again
     if the transaction rolls back), an audit event."""
     mime = detect_content_type(upload)
     application = lock(Application, application_id)
@@ -73,7 +74,7 @@ def evidence_upload(
             },
         )
     except Exception:
-        private_storage.delete(stored)  # no row will point at it
+        evidence_storage().delete(stored)  # no row will point at it
         raise
     return evidence
 
@@ -96,4 +97,4 @@ def evidence_remove(*, actor, evidence_id: int) -> None:
         data={"evidence_id": evidence.pk, "sha256": evidence.sha256},
     )
     evidence.delete()
-    transaction.on_commit(lambda: private_storage.delete(stored))
+    transaction.on_commit(lambda: evidence_storage().delete(stored))

@@ -13,9 +13,9 @@ from vetting.applications import services
 from vetting.applications.models import State
 from vetting.clearances.models import Clearance, ClearanceState
 from vetting.errors import DomainError
-from vetting.evidence.models import private_storage
 from vetting.evidence.selectors import evidence_for_reader
 from vetting.evidence.services import evidence_upload
+from vetting.evidence.storage import evidence_storage
 
 from .forms import RespondForm, WithdrawForm
 from .scoping import application_or_404, apply_errors, current_membership, verified_required
@@ -152,7 +152,8 @@ def evidence_download(request, evidence_id):
     evidence = evidence_for_reader(request.user, evidence_id)
     if evidence is None:
         raise Http404("No such file")
-    handle = private_storage.open(evidence.stored_name, "rb")
+    # Read from the storage (disk or bucket) and streamed: no bucket URL is handed out.
+    handle = evidence_storage().open(evidence.stored_name, "rb")
     response = FileResponse(
         handle,
         as_attachment=True,
