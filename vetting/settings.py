@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from vetting.env import env_bool, env_int, env_list, env_str
 from vetting.evidence.storage import evidence_storage_settings
+from vetting.observability import init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VETTING_VAR_DIR", str(BASE_DIR / "var")))
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "vetting.demo",
     "vetting.evidence",
     "vetting.portal",
+    "django_structlog",
     "axes",  # login throttling; keep last so its checks see the auth backends
 ]
 
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -330,12 +333,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# --- Logs and errors (vetting.observability) --------------------------------
+LOGGING = logging_config(
+    json=env_str("LOG_FORMAT", "json" if PRODUCTION else "console") == "json",
+    level=env_str("LOG_LEVEL", "INFO"),
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # bound by vetting.observability instead
+# nginx's $request_id arrives as X-Request-ID; without a trusted proxy it is the
+# client's word, so a new id is made.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = TRUSTED_PROXY_HOPS > 0
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=VETTING_ENV,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # --- Domain settings -------------------------------------------------------
 REVIEW_DEADLINE_BUSINESS_DAYS = env_int("REVIEW_DEADLINE_BUSINESS_DAYS", 5)

@@ -44,6 +44,10 @@ class AuditEvent(models.Model):
     before_state = models.CharField(max_length=40, blank=True)
     after_state = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The web request (or the task it queued) that made the change: its log lines
+    # carry the same id (vetting.observability). Hashed only when set, so events
+    # from before the field keep their hashes.
+    request_id = models.CharField(max_length=64, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -77,6 +81,8 @@ class AuditEvent(models.Model):
             "data": self.data,
             "prev_hash": self.prev_hash,
         }
+        if self.request_id:
+            payload["request_id"] = self.request_id
         return json.dumps(
             payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from vetting.observability import current_request_id
+
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 SYSTEM_LABEL = "system"
@@ -40,6 +42,7 @@ def audit_record(
         before_state=before or "",
         after_state=after or "",
         data=data or {},
+        request_id=current_request_id(),
         prev_hash=head.last_hash,
     )
     event.hash = event.compute_hash()
