@@ -339,6 +339,7 @@ LOGGING = logging_config(
     level=env_str("LOG_LEVEL", "INFO"),
 )
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: one line per request, when it ends
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # bound by vetting.observability instead
 # nginx's $request_id arrives as X-Request-ID; without a trusted proxy it is the
 # client's word, so a new id is made.
