@@ -115,3 +115,21 @@ def test_the_dashboard_lists_what_needs_action(client_of, cast):
     assert context["questions"] == [asked]
     assert context["drafts"] == [draft]
     assert len(context["expiring"]) == 1
+
+
+def test_an_answer_refused_after_its_file_was_stored_leaves_no_file_behind(
+    cast, private_storage_root
+):
+    """The file is stored first; if the answer is then refused (here: a blank answer
+    that got past the form), the row rolls back and the stored file is deleted."""
+    from django.core.exceptions import ValidationError
+
+    from vetting.portal.views_status import _answer
+
+    app = cast.walk_to(State.INFORMATION_REQUESTED)
+    open_request = app.information_requests.get(responded_at__isnull=True)
+    files_before = {p for p in private_storage_root.rglob("*") if p.is_file()}
+    with pytest.raises(ValidationError):
+        _answer(cast.applicant, app, open_request, {"response": " ", "file": small_pdf()})
+    assert not app.evidence.filter(information_request=open_request).exists()
+    assert {p for p in private_storage_root.rglob("*") if p.is_file()} == files_before

@@ -94,20 +94,27 @@ def respond(request, pk):
     )
 
 
-@transaction.atomic
 def _answer(user, application, open_request, data) -> None:
-    """The file and the answer succeed or fail together."""
-    if data.get("file"):
-        evidence_upload(
-            actor=user,
-            application_id=application.pk,
-            upload=data["file"],
-            description="Answer to a reviewer's question",
-            information_request_id=open_request.pk,
-        )
-    services.application_respond(
-        actor=user, application_id=application.pk, response=data["response"]
-    )
+    """The file and the answer succeed or fail together: if the answer is refused,
+    the stored file goes with the rolled-back row."""
+    stored = None
+    try:
+        with transaction.atomic():
+            if data.get("file"):
+                stored = evidence_upload(
+                    actor=user,
+                    application_id=application.pk,
+                    upload=data["file"],
+                    description="Answer to a reviewer's question",
+                    information_request_id=open_request.pk,
+                ).stored_name
+            services.application_respond(
+                actor=user, application_id=application.pk, response=data["response"]
+            )
+    except Exception:
+        if stored is not None:
+            evidence_storage().delete(stored)
+        raise
 
 
 @verified_required
