@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.console.conftest import verified_client
 from tests.factories import Cast
 from vetting.applications.models import Application, State
 from vetting.audit.models import AuditEvent
@@ -54,6 +55,12 @@ def test_a_submission_and_the_review_it_starts_share_one_request_id(start_worker
     assert lines, "".join(worker.output[-20:])  # the worker logs JSON
     for_task = [line for line in lines if line.get("request_id") == request_id]
     assert any("task_id" in line for line in for_task), lines[-10:]
+
+    # Support quotes the id from a log line; the console's audit search finds its events.
+    page = verified_client(cast.auditor).get("/admin/audit/auditevent/", {"q": request_id})
+    assert page.status_code == 200
+    listed = {row.pk for row in page.context["cl"].result_list}
+    assert listed == {submitted.pk, *by_task.values_list("pk", flat=True)}
 
 
 def test_an_audit_event_outside_a_request_has_no_request_id(db):

@@ -73,7 +73,7 @@ class AuditEventAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         ObjectTypeFilter,
         ("occurred_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["=object_id", "^action", "=hash"]
+    search_fields = ["=object_id", "^action", "=hash", "=request_id"]
     ordering = ["-id"]
     date_hierarchy = None
     change_list_template = "console/audit_change_list.html"
