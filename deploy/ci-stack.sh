@@ -72,10 +72,13 @@ EOF
 }
 env_unset() { sed -i -E "s/^($1=.*)$/# \1/" "$STACK/vetting.env"; }
 
-load_env() {  # what systemd's EnvironmentFile= does: KEY=value lines, taken literally
-    local line
+load_env() {  # what systemd's EnvironmentFile= does: KEY=value lines, "..." unquoted
+    local line key value
     while IFS= read -r line; do
-        if [[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then export "${line?}"; fi
+        [[ "$line" =~ ^([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+        key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
+        if [[ "$value" =~ ^\"(.*)\"$ ]]; then value="${BASH_REMATCH[1]}"; fi
+        export "$key=$value"
     done <"$STACK/vetting.env"
 }
 
@@ -92,7 +95,7 @@ write_env() {
     env_set VETTING_VAR_DIR "$STACK/var"
     env_set STATIC_ROOT "$STACK/static"
     env_set PRIVATE_STORAGE_ROOT "$STACK/var/private"
-    env_set DEFAULT_FROM_EMAIL "Vetting <vetting@$SERVER_NAME>"
+    env_set DEFAULT_FROM_EMAIL "\"Vetting <vetting@$SERVER_NAME>\""
     env_unset EMAIL_HOST  # mail is written to files under VETTING_VAR_DIR/mail
     env_set WEB_CONCURRENCY 2
     if [ -n "${S3:-}" ]; then

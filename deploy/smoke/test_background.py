@@ -1,0 +1,52 @@
+"""The worker and the one beat do their work on the stack: a password-reset request made
+through nginx is delivered by the worker (the stack's mail backend writes files under
+VETTING_VAR_DIR/mail), and beat queues the periodic sweeps, which the worker runs."""
+
+import re
+import time
+from pathlib import Path
+
+from .client import Client
+
+SWEPT = re.compile(r"Task vetting\.notifications\.tasks\.sweep_outbox\[[^]]+\] succeeded")
+ACCOUNT = "it@prairiegrain.test"  # a demo applicant no other smoke test uses
+
+
+def wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"waited {seconds:.0f} s for {what}")
+
+
+def test_the_worker_delivers_mail_queued_by_a_web_request(stack):
+    mail = Path(stack["STACK_DIR"]) / "var" / "mail"
+    before = set(mail.glob("*.log"))
+    c = Client(stack["STACK_BASE_URL"], stack["STACK_SERVER_NAME"], stack["STACK_BASE_URL"])
+    form = c.get("/accounts/password/reset/")
+    sent = c.post_form("/accounts/password/reset/", {"email": ACCOUNT}, csrf=form.csrf_token())
+    assert sent.status == 302, sent.status
+
+    def delivered():
+        return [
+            f for f in set(mail.glob("*.log")) - before if ACCOUNT in f.read_text(errors="replace")
+        ]
+
+    files = wait_for(delivered, 90, f"the reset mail to {ACCOUNT}")
+    text = files[0].read_text()
+    assert f"{stack['STACK_BASE_URL']}/accounts/reset/" in text  # VETTING_BASE_URL's links
+
+
+def test_beat_queues_the_sweeps_and_the_worker_runs_them(stack):
+    logs = Path(stack["STACK_DIR"]) / "logs"
+
+    def swept():
+        beat = (logs / "vetting-beat.log").read_text(errors="replace")
+        worker = (logs / "vetting-worker.log").read_text(errors="replace")
+        return "Sending due task outbox-sweep" in beat and SWEPT.search(worker)
+
+    # The first sweep is due 60 s after beat starts.
+    wait_for(swept, 120, "beat to queue outbox-sweep and the worker to run it")
