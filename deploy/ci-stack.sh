@@ -11,6 +11,8 @@
 #                             wait until every host is ready; on failure print the logs'
 #                             tails and stop what it started
 #   deploy/ci-stack.sh down   stop everything it started (pid files)
+#   deploy/ci-stack.sh restart-web   restart the two web hosts, with the extra KEY=value
+#                             words of $STACK_WEB_EXTRA_ENV in their environment
 #
 # systemd does not run here: the units are rendered with deploy/render.sh and their
 # Environment=/ExecStart= lines run with the env file loaded and %i substituted.
@@ -156,6 +158,8 @@ start_unit() {  # unit-file name [instance]: run its ExecStart= as systemd would
         while IFS= read -r assignment; do
             export "${assignment//%i/$instance}"
         done < <(sed -n 's/^Environment=//p' "$STACK/deploy/systemd/$unit")
+        # restart-web only: extra KEY=value words for the web hosts (bench/db_pool).
+        for assignment in ${STACK_WEB_EXTRA_ENV:-}; do export "$assignment"; done
         set -f  # the unit's command line, split on spaces as systemd splits it, never globbed
         # shellcheck disable=SC2086
         exec ${cmd//%i/$instance}
@@ -232,6 +236,15 @@ EOF
     log "ready: $(tr '\n' ' ' <"$STACK/stack.env")"
 }
 
+restart_web() {  # stop and start the web hosts (with $STACK_WEB_EXTRA_ENV), wait for them
+    local port
+    for port in "${WEB_PORTS[@]}"; do stop_pid "$PIDS/vetting-web@$port.pid"; done
+    for port in "${WEB_PORTS[@]}"; do start_unit vetting-web@.service "$port"; done
+    for port in "${WEB_PORTS[@]}"; do
+        wait_ready "http://127.0.0.1:$port/readyz" -H "Host: $SERVER_NAME" -H "X-Forwarded-Proto: https"
+    done
+}
+
 stop_pid() {  # pid file: TERM, then KILL after 15 s
     local file="$1" pid
     pid="$(cat "$file" 2>/dev/null || true)"
@@ -269,9 +282,10 @@ up)
     up
     ;;
 down) down ;;
+restart-web) restart_web ;;
 logs) tails ;;
 *)
-    echo "usage: $0 up|down|logs" >&2
+    echo "usage: $0 up|down|logs|restart-web" >&2
     exit 2
     ;;
 esac

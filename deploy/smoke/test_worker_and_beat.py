@@ -48,5 +48,5 @@ def test_beat_queues_the_sweeps_and_the_worker_runs_them(stack):
         worker = (logs / "vetting-worker.log").read_text(errors="replace")
         return "Sending due task outbox-sweep" in beat and SWEPT.search(worker)
 
-    # The first sweep is due 60 s after beat starts.
+    # The first sweep is due 60 s after beat starts (this file runs last: it has passed).
     wait_for(swept, 120, "beat to queue outbox-sweep and the worker to run it")
