@@ -79,6 +79,9 @@ def test_console_pages(role, new_page, base_url):
         for url in change + tools:
             visited.append(url)
             check(watched, url, problems)
+    if any("/admin/audit/auditevent/" in url for url in changelists):
+        visited.append(f"{base_url}/admin/audit/auditevent/verify/")  # the chain check
+        check(watched, visited[-1], problems)
     visited.append(f"{base_url}/api/v1/docs")
     check(watched, visited[-1], problems)
     _report(role, visited, problems)
@@ -97,7 +100,16 @@ def test_portal_pages(role, new_page, base_url):
         {m.group(1) for url in found if (m := re.search(r"/apply/applications/(\d+)/", url))}
     )
     assert applications, f"{role}: the dashboard links to no application"
-    extra = [f"{base_url}/apply/clearances/", f"{base_url}/apply/applications/new/"]
+    organizations = sorted(
+        {m.group(1) for url in found if (m := re.search(r"/apply/organizations/(\d+)/", url))}
+    )
+    extra = [
+        f"{base_url}/apply/clearances/",
+        f"{base_url}/apply/applications/new/",
+        f"{base_url}/apply/account/notifications/",
+        # Screening, the applicant's side: proving the organization's domain.
+        *(f"{base_url}/apply/organizations/{org}/domain/" for org in organizations),
+    ]
     for pk in applications:
         extra.append(f"{base_url}/apply/applications/{pk}/")
     if role == "applicant with a draft":
