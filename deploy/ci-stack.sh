@@ -197,6 +197,7 @@ wait_ready() {  # url [curl options...]: until it answers 200, at most 60 s
 manage() { (cd "$APP_DIR" && load_env && "$PY" manage.py "$@"); }
 
 up() {
+    down  # whatever a previous run left running (its pid files are about to go)
     rm -rf "$STACK"
     mkdir -p "$STACK/tls" "$LOGS" "$PIDS" "$STACK/var"
     install_packages
@@ -250,6 +251,8 @@ stop_pid() {  # pid file: TERM, then KILL after 15 s
     pid="$(cat "$file" 2>/dev/null || true)"
     rm -f "$file"
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    # Only a process of this stack (a pid file outliving its process may name another).
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -e "$APP_DIR" -e "$STACK" || return 0
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
     log "$(basename "$file" .pid) did not stop on TERM: KILL"
