@@ -260,6 +260,7 @@ stop_pid() {  # pid file: TERM, then KILL after 15 s
 }
 
 down() {
+    rm -f "$STACK/stack.env"  # no stack to test any more (deploy/smoke, bench/db_pool)
     [ -d "$PIDS" ] || return 0
     # nginx first (no new requests), then web, beat, worker, the store.
     local file
