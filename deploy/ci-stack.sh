@@ -198,6 +198,13 @@ manage() { (cd "$APP_DIR" && load_env && "$PY" manage.py "$@"); }
 
 up() {
     down  # whatever a previous run left running (its pid files are about to go)
+    local port
+    for port in "$HTTPS_PORT" "$HTTP_PORT" "${WEB_PORTS[@]}" "$S3_PORT"; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "port $port is in use: another stack? (deploy/ci-stack.sh down, with its VETTING_STACK_DIR)" >&2
+            exit 1
+        fi
+    done
     rm -rf "$STACK"
     mkdir -p "$STACK/tls" "$LOGS" "$PIDS" "$STACK/var"
     install_packages
