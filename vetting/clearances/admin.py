@@ -173,6 +173,10 @@ class ClearanceAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
             },
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_export_partner_list": may_export_partner_list(request.user)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
     def partner_list_view(self, request):
         """CSV of active clearances: the list a lab shares with the government."""
         if not may_export_partner_list(request.user):

@@ -33,8 +33,11 @@ def _screening(application):
     return list(runs.prefetch_related("hits").order_by("-id")[:5])
 
 
-def _screening_hits_url(application) -> str:
-    """The screening console's hit list narrowed to this application, if installed."""
+def _screening_hits_url(user, application) -> str:
+    """The screening console's hit list narrowed to this application, for those who
+    may open it."""
+    if not user.has_perm("screening.view_screeninghit"):
+        return ""
     try:
         base = reverse("admin:screening_screeninghit_changelist")
     except NoReverseMatch:
@@ -56,7 +59,7 @@ def case_file(user, application) -> dict:
         ),
         "evidence": _evidence(application),
         "screening_runs": _screening(application),
-        "screening_hits_url": _screening_hits_url(application),
+        "screening_hits_url": _screening_hits_url(user, application),
         "audit_events": list(audit),
         "clearance": getattr(application, "clearance", None)
         if application.state == "approved"

@@ -62,6 +62,10 @@ class ListVersionAdmin(admin.ModelAdmin):
     def has_upload_permission(self, request) -> bool:
         return permissions.allowed(request.user, Action.SCREENING_LIST_IMPORT)
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_upload": self.has_upload_permission(request)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
     def get_urls(self):
         upload = self.admin_site.admin_view(self.upload_view)
         return [path("upload/", upload, name="screening_listversion_upload"), *super().get_urls()]
