@@ -29,23 +29,16 @@ _held = []  # what keeps the lock alive for the process's lifetime
 
 
 def _postgres_lock():
-    """A connection of our own holding the advisory lock, or None if another has it."""
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    conn = psycopg.connect(
-        dbname=db["NAME"],
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        autocommit=True,
-        application_name="vetting-beat-lock",
-    )
-    got = conn.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY]).fetchone()[0]
+    """A database connection of our own (Django's settings: host, SSL, options)
+    holding the advisory lock, or None if another process has it."""
+    wrapper = connections.create_connection("default")
+    wrapper.ensure_connection()
+    with wrapper.connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY])
+        got = cursor.fetchone()[0]
     if got:
-        return conn
-    conn.close()
+        return wrapper
+    wrapper.close()
     return None
 
 
