@@ -12,9 +12,11 @@ class ConsoleAdminConfig(admin_apps.AdminConfig):
         super().ready()  # autodiscover: every app's admin module
         from django.contrib import admin
 
+        from . import related_links
         from .third_party import harden
 
         harden(admin.site)
+        related_links.install()
 
 
 class ConsoleConfig(AppConfig):

@@ -41,6 +41,15 @@ class ConsoleAdminSite(admin.AdminSite):
 
         return super().register(model_or_iterable, strict(admin_class or ModelAdmin), **options)
 
+    def admin_view(self, view, cacheable=False):
+        """Every console view knows its request while its page renders, so read-only
+        related fields link only where the reader may go (related_links)."""
+        from functools import update_wrapper
+
+        from .related_links import answering
+
+        return super().admin_view(update_wrapper(answering(view), view), cacheable)
+
     def autocomplete_view(self, request):
         from .admin_tools import ConsoleAutocomplete
 

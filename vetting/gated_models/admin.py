@@ -19,6 +19,7 @@ from vetting.console.reason_forms import (
     ModelSuspendForm,
     PolicyChangeForm,
 )
+from vetting.console.related_links import may_view
 from vetting.errors import DomainError
 from vetting.permissions import Action
 
@@ -95,7 +96,9 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
 
     @admin.display(description="pending policy changes")
     def pending_changes(self, obj):
-        pending = obj.policy_changes.filter(state=PolicyChange.State.PROPOSED)
+        pending = list(obj.policy_changes.filter(state=PolicyChange.State.PROPOSED))
+        if not may_view(PolicyChange):  # the reader would be refused the links
+            return ", ".join(f"#{c.pk}" for c in pending) or "none"
         links = format_html_join(
             ", ", '<a href="{}">#{}</a>', ((change_url(c), c.pk) for c in pending)
         )
