@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vetting.evidence",
     "vetting.portal",
     "django_structlog",
+    "simple_history",  # change history with values (vetting/audit/history.py)
     "axes",  # login throttling; keep last so its checks see the auth backends
 ]
 
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells the change history who made a change (the signed-in user of the request).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +187,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # The name authenticator apps show next to the console's six-digit codes.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Vetting")
+# No admin page of django-otp shows a device's secret or QR code (the console's own device
+# admin shows none either, vetting/console/third_party.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is then an inactivity timeout
 

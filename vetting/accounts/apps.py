@@ -5,3 +5,8 @@ class Config(AppConfig):
     name = "vetting.accounts"
     label = "accounts"
     verbose_name = "People"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import secrets
 
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "Authenticator app"
@@ -14,14 +15,15 @@ def ensure_totp_device(user, key_hex: str) -> TOTPDevice:
     digits = 20 bytes). Idempotent; ``seed_demo`` uses it so demo staff have a known
     secret. Side effect: replaces the user's other TOTP devices."""
     bytes.fromhex(key_hex)  # refuse a malformed secret early, with a clear ValueError
-    device = TOTPDevice.objects.filter(user=user).order_by("id").first()
-    if device is None:
-        device = TOTPDevice(user=user, name=DEVICE_NAME)
-    device.key = key_hex.lower()
-    device.confirmed = True
-    device.last_t = -1
-    device.save()
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    with transaction.atomic():  # the devices and their audit events (accounts.signals)
+        device = TOTPDevice.objects.filter(user=user).order_by("id").first()
+        if device is None:
+            device = TOTPDevice(user=user, name=DEVICE_NAME)
+        device.key = key_hex.lower()
+        device.confirmed = True
+        device.last_t = -1
+        device.save()
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     return device
 
 

@@ -1,5 +1,8 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vetting.audit.history import ChangeHistory, track
 
 
 class EmailUserManager(UserManager):
@@ -33,6 +36,10 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = EmailUserManager()
+    # Role grants are the groups; the password hash is kept only as a digest.
+    history = ChangeHistory(
+        m2m_fields=["groups"], secret_fields=["password"], quiet_fields=["last_login"]
+    )
 
     class Meta:
         ordering = ["email"]
@@ -44,3 +51,20 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+
+# A role's permissions, and every staff member's second factor (never its secret; the
+# counters django-otp moves at each sign-in are not changes).
+track(Group, app="vetting.accounts", m2m_fields=["permissions"])
+track(
+    TOTPDevice,
+    app="vetting.accounts",
+    secret_fields=["key"],
+    quiet_fields=[
+        "last_t",
+        "drift",
+        "last_used_at",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+    ],
+)

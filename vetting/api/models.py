@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from vetting.audit.history import ChangeHistory
 from vetting.gated_models.models import GatedModel
 
 
@@ -41,6 +42,10 @@ class GatewayKey(models.Model):
     )
     # Written at most once a minute per key (see keys.note_use), not on every request.
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = ChangeHistory(
+        m2m_fields=["gated_models"], secret_fields=["secret_hash"], quiet_fields=["last_used_at"]
+    )
 
     class Meta:
         ordering = ["-created_at"]

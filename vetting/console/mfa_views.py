@@ -7,6 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib.auth import logout
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -91,8 +92,9 @@ def enroll(request, site):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp_token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            with transaction.atomic():  # the device and its user.mfa_enrolled event
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
         form.add_error(

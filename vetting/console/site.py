@@ -8,6 +8,7 @@ device yet. Applicants (non-staff) never get in: the password form refuses them.
 
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
+from django.db.models.base import ModelBase
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,10 +37,18 @@ class ConsoleAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every ModelAdmin on the console refuses query-string lookups its filters
-        do not offer (see admin_tools.StrictLookups)."""
+        do not offer (see admin_tools.StrictLookups), and the change page of every
+        model that records its history shows it (history_panel)."""
         from .admin_tools import strict
+        from .history_panel import with_history
 
-        return super().register(model_or_iterable, strict(admin_class or ModelAdmin), **options)
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            super().register(
+                model, with_history(model, strict(admin_class or ModelAdmin)), **options
+            )
 
     def admin_view(self, view, cacheable=False):
         """Every console view knows its request while its page renders, so read-only

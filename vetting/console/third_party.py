@@ -5,6 +5,8 @@ needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
   QR code: a superuser could read any reviewer's second factor. Here a device is
   listed read-only and can only be deleted (a staff member who lost their
   authenticator enrolls again at their next sign-in).
+- A role is a group: registered again, so its page shows its history like every tracked
+  model's (ConsoleAdminSite.register).
 - django-axes' "clean up expired attempts" action needs its middleware's request
   attribute, which this project does not install (lockouts expire by AXES_COOLOFF
   on their own), so it failed with a 500.
@@ -29,11 +31,16 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
 def harden(site) -> None:
     from axes.models import AccessAttempt
+    from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if site.is_registered(TOTPDevice):
         site.unregister(TOTPDevice)
     site.register(TOTPDevice, TOTPDeviceAdmin)
+    if site.is_registered(Group):  # registered by django.contrib.auth before its history
+        group_admin = type(site._registry[Group])
+        site.unregister(Group)
+        site.register(Group, group_admin)
     if site.is_registered(AccessAttempt):
         axes_admin = type(site._registry[AccessAttempt])
         site.unregister(AccessAttempt)

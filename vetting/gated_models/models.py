@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from vetting.audit.history import ChangeHistory
 from vetting.organizations.models import Sector
 
 
@@ -68,6 +69,8 @@ class GatedModel(models.Model):
     # decision and clearance records the version it was made under.
     policy_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = ChangeHistory(m2m_fields=["admitted_sectors", "restored_sectors"])
 
     class Meta:
         ordering = ["name"]

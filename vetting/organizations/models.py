@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from vetting.audit.history import ChangeHistory
+
 from . import identifiers
 
 
@@ -68,6 +70,8 @@ class Organization(models.Model):
         related_name="organizations",
     )
 
+    history = ChangeHistory(m2m_fields=["sectors"])
+
     class Meta:
         ordering = ["legal_name"]
         constraints = [
@@ -103,6 +107,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    history = ChangeHistory()
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from vetting.audit.history import ChangeHistory
 from vetting.organizations.models import Organization
 
 
@@ -38,6 +39,8 @@ class DeniedParty(models.Model):
         help_text="Empty when the system added it.",
     )
     added_at = models.DateTimeField(auto_now_add=True)
+
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["-added_at"]

@@ -24,6 +24,22 @@ class EndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["name", "url", "secret", "event_types", "is_active", "owner_emails"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Shown once, on the add page (where it is generated); after that the page
+            # never prints it: typing a new one replaces it, leaving it empty keeps it.
+            self.fields["secret"] = forms.CharField(
+                required=False,
+                max_length=100,
+                widget=forms.PasswordInput(render_value=False),
+                help_text="Leave empty to keep the current secret; type a new one to "
+                "replace it (and give the receiver the same).",
+            )
+
+    def clean_secret(self):
+        return self.cleaned_data["secret"] or self.instance.secret
+
     def clean_owner_emails(self):
         value = self.cleaned_data["owner_emails"]
         validate = forms.EmailField().clean

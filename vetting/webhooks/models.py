@@ -6,6 +6,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from vetting.audit.history import ChangeHistory
+
 
 class EventType(models.TextChoices):
     CLEARANCE_ISSUED = "clearance.issued"
@@ -42,6 +44,8 @@ class WebhookEndpoint(models.Model):
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = ChangeHistory(secret_fields=["secret"])
 
     class Meta:
         ordering = ["name"]

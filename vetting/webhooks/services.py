@@ -119,6 +119,9 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
     ):
         return False
     endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    # The conditional UPDATE decided who disables it; this save (same values) is what
+    # writes the change to the endpoint's history (signals, audit/history.py).
+    endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
     WebhookDelivery.objects.filter(
         endpoint=endpoint,
         status=WebhookDelivery.Status.PENDING,
