@@ -63,6 +63,10 @@ class ChangeHistory(HistoricalRecords):
         history_model.m2m_history_models = {
             f.name: m for f, m in self.m2m_models.items() if f.model is sender
         }
+        # simple-history puts these classes in self.module but names the app package as
+        # their module; Django's shell then fails to auto-import them.
+        for model in (history_model, *history_model.m2m_history_models.values()):
+            model.__module__ = self.module
         pre_create_historical_record.connect(self._fill_digests, sender=history_model, weak=False)
 
     def _fill_digests(self, instance, history_instance, **kwargs):

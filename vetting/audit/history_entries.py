@@ -1,7 +1,7 @@
 """Reading the change history: each recorded change of one object as when, who and
 field by field before → after (see history.py for how it is recorded).
 
-Secrets have no value to show: a change of one reads "changed".
+Secrets have no value to show: a change of one reads "changed" ("set" when created).
 """
 
 import json
@@ -84,7 +84,7 @@ def _changes(history_model, previous, record, labels) -> list[Change]:
         before = previous.secret_digests.get(name, "") if previous else ""
         if digest != before:
             f = history_model.instance_type._meta.get_field(name)
-            after = HIDDEN_CHANGE if digest else "removed"
+            after = ("set" if previous is None else HIDDEN_CHANGE) if digest else "removed"
             changes.append(Change(str(f.verbose_name), "", after, secret=True))
     return changes
 
