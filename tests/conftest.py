@@ -33,6 +33,13 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _own_checkpoint_log(settings, tmp_path):
+    """Each test signs audit checkpoints into its own log: the database is rolled back
+    after a test, and a checkpoint left by one would not match the next one's trail."""
+    settings.AUDIT_CHECKPOINT_LOG = str(tmp_path / "audit-checkpoints.jsonl")
+
+
 @pytest.fixture
 def cast(db):
     from tests.factories import Cast

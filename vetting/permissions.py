@@ -225,10 +225,12 @@ KEY_ENDPOINTS = {
     "sync": "gateway",
     "status_list": "gateway",
     "partner_list": "auditor",
+    "audit_checkpoints": "auditor",
 }
 
 
 def key_refusal(kind: str, endpoint: str) -> str | None:
     """Why a key of ``kind`` may not use ``endpoint`` (None if it may)."""
     needed = KEY_ENDPOINTS[endpoint]
-    return None if kind == needed else f"This endpoint needs a {needed} key."
+    article = "an" if needed[0] in "aeiou" else "a"
+    return None if kind == needed else f"This endpoint needs {article} {needed} key."

@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 3600},
     },
+    "audit-checkpoint": {
+        "task": "vetting.audit.tasks.write_checkpoint",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
     "review-deadline-digest": {
         "task": "vetting.notifications.tasks.send_review_deadline_digest",
         "schedule": crontab(hour=7, minute=30),
@@ -377,5 +382,10 @@ CELERY_BEAT_SCHEDULE["screening-recheck-domains"] = {
 # "kid:base64seed,kid2:seed2": the first signs certificates, all are published in
 # the JWKS. Required in production; development derives a key from SECRET_KEY.
 VETTING_SIGNING_KEYS = env_str("VETTING_SIGNING_KEYS")
+# The audit trail's checkpoint key, never in the database (vetting.audit.checkpoints).
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY")
+AUDIT_SIGNING_KEY_FILE = env_str("AUDIT_SIGNING_KEY_FILE")
+AUDIT_RETIRED_PUBLIC_KEYS = env_str("AUDIT_RETIRED_PUBLIC_KEYS")
+AUDIT_CHECKPOINT_LOG = env_str("AUDIT_CHECKPOINT_LOG", str(VAR_DIR / "audit-checkpoints.jsonl"))
 # Serve GET /api/v1/_bare (a constant JSON answer) for bench/check_load only.
 VETTING_BENCH_BARE = env_bool("VETTING_BENCH_BARE", False)

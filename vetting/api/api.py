@@ -6,6 +6,7 @@ not allowed (wrong model, wrong kind), 404 unknown model or clearance, 503 the
 service cannot answer (gateways treat it as "not cleared").
 """
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Annotated
@@ -18,6 +19,7 @@ from ninja.security import HttpBearer
 from pydantic import BeforeValidator, Field
 
 from vetting import permissions
+from vetting.audit import checkpoints as audit_checkpoints
 
 from . import certificates, check, freshness, keys, partner, sync
 from .schemas import (
@@ -209,3 +211,34 @@ def partner_list(request):
         "token": partner.partner_list_signed(document),
         "document": document,
     }
+
+
+@api.get("/audit/keys", auth=None, summary="Public keys that sign the audit checkpoints")
+def audit_keys(request):
+    """Keep these: with them anyone can check an audit checkpoint or an export
+    (vetting/audit_verifier.py) without trusting this server or its database."""
+    check.reject_unknown(request.GET, frozenset())
+    return {"keys": audit_checkpoints.published_keys()}
+
+
+@api.get(
+    "/audit/checkpoints",
+    response={200: None, **ERRORS},
+    summary="The signed checkpoint log of the audit trail (JSON lines; auditor keys)",
+)
+def audit_checkpoint_log(
+    request, after: int = Query(0, ge=0, description="Only checkpoints numbered above this.")
+):
+    """One signed checkpoint per line, oldest first: keep a copy and append what is new
+    (`?after=<last seq you hold>`); `manage.py audit_verify --checkpoints <copy>` and
+    the offline verifier hold the trail to it."""
+    check.reject_unknown(request.GET, frozenset({"after"}))
+    _require_kind(request, "audit_checkpoints")
+    lines = [
+        json.dumps(c, sort_keys=True) + "\n"
+        for c in audit_checkpoints.read_log()
+        if c.get("seq", 0) > after
+    ]
+    response = HttpResponse("".join(lines), content_type="application/jsonl")
+    response["Cache-Control"] = "no-cache"
+    return response

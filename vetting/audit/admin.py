@@ -146,12 +146,20 @@ class AuditEventAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:audit_auditevent_changelist"))
         report = audit_verify_chain()
         if report.ok:
-            messages.success(request, f"Audit chain verified: {report.count} events, intact.")
+            pinned = report.checkpoint
+            against = (
+                f"held to signed checkpoint #{pinned['seq']} of {pinned['at']}"
+                if pinned
+                else "no signed checkpoint yet"
+            )
+            messages.success(
+                request, f"Audit chain verified: {report.count} events, intact; {against}."
+            )
         else:
-            where = f" at event #{report.broken_event_id}" if report.broken_event_id else ""
             messages.error(
                 request,
-                f"Audit chain BROKEN{where} after {report.count} good events: {report.problem}.",
+                f"Audit chain BROKEN at {report.location} after {report.count} good events: "
+                f"{report.problem}.",
             )
         return HttpResponseRedirect(reverse("admin:audit_auditevent_changelist"))
 

@@ -7,12 +7,14 @@ PostgreSQL a trigger refuses them too (migration 0002).
 """
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
 
-GENESIS_HASH = "0" * 64
+from vetting import audit_verifier as trail
+
+GENESIS_HASH = trail.GENESIS_HASH
+event_fields_without_time = (*trail.EVENT_FIELDS[1:], "request_id")
 
 
 class AppendOnlyError(Exception):
@@ -69,23 +71,10 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events are append-only and cannot be deleted")
 
     def canonical(self) -> bytes:
-        payload = {
-            "occurred_at": self.occurred_at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "before_state": self.before_state,
-            "after_state": self.after_state,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        if self.request_id:
-            payload["request_id"] = self.request_id
-        return json.dumps(
-            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode()
+        """The bytes the hash covers (vetting.audit_verifier holds the format)."""
+        fields = {name: getattr(self, name) for name in event_fields_without_time}
+        fields["occurred_at"] = self.occurred_at.isoformat()
+        return trail.event_canonical(fields)
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
