@@ -42,11 +42,24 @@ def rehash_from(index: int, events: list[AuditEvent]) -> str:
 
 
 def move_head(count: int, last_hash: str) -> None:
+    """Set the chain head; on PostgreSQL its forward-only trigger is switched off first
+    (the owner can; tests/audit/test_tamper.py shows the trigger refusing otherwise)."""
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_forward_only"
+            )
         cursor.execute(
             "UPDATE audit_auditchainhead SET count = %s, last_hash = %s WHERE id = 1",
             [count, last_hash],
         )
+        if postgres:
+            cursor.execute(
+                "ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_head_forward_only"
+            )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def edit_data(event: AuditEvent, data: dict) -> None:

@@ -15,7 +15,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from vetting import audit_verifier as trail
 from vetting.audit import checkpoints
@@ -71,9 +71,9 @@ def test_truncating_the_table_and_resetting_the_head_is_caught(pinned):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
             cursor.execute("TRUNCATE audit_auditevent")
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_truncate")
     else:
         tamper("DELETE FROM audit_auditevent")
     move_head(0, trail.GENESIS_HASH)
@@ -131,6 +131,42 @@ def test_disabling_the_trigger_then_editing_is_caught(pinned):
     else:
         tamper("UPDATE audit_auditevent SET actor_label = 'x' WHERE id = %s", [pinned[0].pk])
     assert f"BROKEN at event #{pinned[0].pk}" in broken_reason()
+
+
+# --- what PostgreSQL refuses before any checkpoint is needed ------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_auditchainhead"])
+def test_postgresql_refuses_to_truncate_the_audit_tables(pinned, table):
+    with (
+        pytest.raises(DatabaseError, match="the audit trail cannot be truncated"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else: "pending trigger events"
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert AuditEvent.objects.count() == len(pinned)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditchainhead SET count = count - 1",
+        "UPDATE audit_auditchainhead SET last_hash = %s",
+        "UPDATE audit_auditchainhead SET count = count + 1, last_hash = %s",
+        "DELETE FROM audit_auditchainhead",
+    ],
+)
+def test_postgresql_moves_the_chain_head_only_forward(pinned, sql):
+    with (
+        pytest.raises(DatabaseError, match="audit chain head"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, ["0" * 64] if "%s" in sql else None)
+    assert audit_verify_chain().ok
 
 
 # --- the checkpoint log itself -----------------------------------------------
