@@ -2,10 +2,13 @@
 through nginx is delivered by the worker (the stack's mail backend writes files under
 VETTING_VAR_DIR/mail), and beat queues the periodic sweeps, which the worker runs."""
 
+import json
 import os
 import re
 import time
 from pathlib import Path
+
+from vetting import audit_verifier as trail
 
 from .client import Client
 
@@ -54,3 +57,17 @@ def test_beat_queues_the_sweeps_and_the_worker_runs_them(stack):
         120,
         "the worker to run an outbox-sweep queued by beat",
     )
+
+
+def test_the_worker_signs_audit_checkpoints_that_the_published_key_verifies(stack):
+    """seed_demo's clearances queued checkpoints; the worker wrote them to the log under
+    the stack's var directory; the key nginx serves verifies every one."""
+    log = Path(stack["STACK_DIR"]) / "var" / "audit-checkpoints.jsonl"
+    wait_for(lambda: log.exists() and log.read_text().strip(), 90, "a signed checkpoint")
+    c = Client(stack["STACK_BASE_URL"], stack["STACK_SERVER_NAME"], stack["STACK_BASE_URL"])
+    published = c.get("/api/v1/audit/keys")
+    assert published.status == 200, published.status
+    keys = dict(trail.parse_public_key(k["public_key"]) for k in json.loads(published.text)["keys"])
+    checkpoints = list(trail.read_jsonl(log.read_text().splitlines(), str(log)))
+    assert trail.check_checkpoint_log(checkpoints, keys, str(log)) == checkpoints
+    assert checkpoints[-1]["count"] > 0
