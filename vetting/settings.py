@@ -386,6 +386,9 @@ VETTING_SIGNING_KEYS = env_str("VETTING_SIGNING_KEYS")
 AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY")
 AUDIT_SIGNING_KEY_FILE = env_str("AUDIT_SIGNING_KEY_FILE")
 AUDIT_RETIRED_PUBLIC_KEYS = env_str("AUDIT_RETIRED_PUBLIC_KEYS")
+# PostgreSQL: the role web, worker and beat connect as (not the tables' owner); each
+# migrate, run as the owner, grants it what it needs (vetting.audit.db_roles).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
 AUDIT_CHECKPOINT_LOG = env_str("AUDIT_CHECKPOINT_LOG", str(VAR_DIR / "audit-checkpoints.jsonl"))
 # Serve GET /api/v1/_bare (a constant JSON answer) for bench/check_load only.
 VETTING_BENCH_BARE = env_bool("VETTING_BENCH_BARE", False)
