@@ -28,6 +28,10 @@ WEB_PORTS=(8101 8102)  # the nginx site's upstream
 S3_PORT="${STACK_S3_PORT:-8190}"
 DB_NAME=vetting_prodsmoke
 PG="postgres://postgres@127.0.0.1:5432"
+# Two roles, as the README's "Two database roles": the owner migrates, the processes
+# connect as the application role, which owns nothing.
+PG_OWNER="postgres://vetting_owner@127.0.0.1:5432"
+PG_APP="postgres://vetting_app@127.0.0.1:5432"
 PY="$APP_DIR/.venv/bin/python"
 LOGS="$STACK/logs"
 PIDS="$STACK/pids"
@@ -54,8 +58,18 @@ certificate() {
 }
 
 fresh_database() {
-    psql "$PG/postgres" -q -v ON_ERROR_STOP=1 \
-        -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" -c "CREATE DATABASE $DB_NAME" >/dev/null
+    psql "$PG/postgres" -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vetting_owner') THEN
+        CREATE ROLE vetting_owner LOGIN CREATEDB;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vetting_app') THEN
+        CREATE ROLE vetting_app LOGIN;
+    END IF;
+END \$\$;
+DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE);
+CREATE DATABASE $DB_NAME OWNER vetting_owner;
+SQL
     redis-cli -n 13 flushdb >/dev/null
     redis-cli -n 14 flushdb >/dev/null
 }
@@ -92,7 +106,8 @@ write_env() {
     env_set VETTING_BASE_URL "https://$SERVER_NAME:$HTTPS_PORT"
     env_set VETTING_SIGNING_KEYS "ci-1:$("$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
     env_set AUDIT_SIGNING_KEY "$("$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
-    env_set DATABASE_URL "$PG/$DB_NAME"
+    env_set DATABASE_URL "$PG_APP/$DB_NAME"
+    env_set DATABASE_APP_ROLE vetting_app
     env_set REDIS_URL "redis://127.0.0.1:6379/13"
     env_set CELERY_BROKER_URL "redis://127.0.0.1:6379/14"
     env_set VETTING_VAR_DIR "$STACK/var"
@@ -217,7 +232,9 @@ up() {
     render
     [ -n "$S3" ] && start_s3 || log "moto is not installed: evidence on the local disk (shared: one machine)"
     log "migrate, collectstatic, check --deploy, seed_demo"
-    manage migrate --noinput -v0 >"$LOGS/migrate.log" 2>&1
+    # As the owner (the env file names the application role), which grants the app role.
+    (cd "$APP_DIR" && load_env && DATABASE_URL="$PG_OWNER/$DB_NAME" "$PY" manage.py \
+        migrate --noinput -v0) >"$LOGS/migrate.log" 2>&1
     manage collectstatic --noinput -v1 >"$LOGS/collectstatic.log" 2>&1
     tail -n1 "$LOGS/collectstatic.log"
     manage check --deploy --fail-level WARNING >"$LOGS/check.log" 2>&1

@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from django.db import connection
 
@@ -31,6 +33,57 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _connect_as(credentials: dict) -> None:
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.close()
+        conn.settings_dict.update(credentials)
+
+
+@functools.cache  # read before the first switch: the settings dict is the connection's
+def _owner_and_app():
+    """(owner, application role) credentials when DATABASE_OWNER_URL is set on
+    PostgreSQL (`.ci/run`'s second run), else None."""
+    import dj_database_url
+    from django.conf import settings
+
+    if not settings.DATABASE_OWNER_URL or connection.vendor != "postgresql":
+        return None
+    owner = dj_database_url.parse(settings.DATABASE_OWNER_URL)
+    app = settings.DATABASES["default"]
+    return (
+        {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]},
+        {"USER": app["USER"], "PASSWORD": app["PASSWORD"]},
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test database is created and migrated as the tables' owner..."""
+    roles = _owner_and_app()
+    if roles:
+        _connect_as(roles[0])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """...and every test runs as DATABASE_URL's role, the application role, which owns
+    nothing (vetting.audit.db_roles); the owner drops the database at the end."""
+    from django.conf import settings
+
+    roles = _owner_and_app()
+    if roles is None:
+        yield
+        return
+    _connect_as(roles[1])
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == settings.DATABASE_APP_ROLE == roles[1]["USER"]
+    yield
+    _connect_as(roles[0])
 
 
 @pytest.fixture(autouse=True)

@@ -389,6 +389,9 @@ AUDIT_RETIRED_PUBLIC_KEYS = env_str("AUDIT_RETIRED_PUBLIC_KEYS")
 # PostgreSQL: the role web, worker and beat connect as (not the tables' owner); each
 # migrate, run as the owner, grants it what it needs (vetting.audit.db_roles).
 DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
+# The owner's URL, only where owner work runs beside the app role: `flush` (which test
+# runs use between transactional tests) and the test database's creation.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 AUDIT_CHECKPOINT_LOG = env_str("AUDIT_CHECKPOINT_LOG", str(VAR_DIR / "audit-checkpoints.jsonl"))
 # Serve GET /api/v1/_bare (a constant JSON answer) for bench/check_load only.
 VETTING_BENCH_BARE = env_bool("VETTING_BENCH_BARE", False)

@@ -2,27 +2,65 @@
 
 import hashlib
 import json
+from contextlib import contextmanager
 
+import dj_database_url
+import psycopg
+from django.conf import settings
 from django.db import connection
 
 from vetting import audit_verifier as trail
 from vetting.audit.models import AuditEvent
 
 
+@contextmanager
+def owner_cursor():
+    """A cursor with the tables' owner's rights. When the suite runs as the application
+    role (DATABASE_OWNER_URL set, `.ci/run`), a connection of the owner's own, in
+    autocommit: the tests that use it are transactional so it sees their rows."""
+    if not settings.DATABASE_OWNER_URL or connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    owner = dj_database_url.parse(settings.DATABASE_OWNER_URL)
+    s = connection.settings_dict
+    with psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=owner["USER"],
+        password=owner["PASSWORD"] or None,
+        dbname=s["NAME"],
+        autocommit=True,
+    ) as conn:
+        yield conn.cursor()
+
+
+def owner_sql(*statements) -> None:
+    """Statements run as the owner, with deferred foreign-key checks queued by the
+    test's inserts run first (else ALTER TABLE refuses: "pending trigger events")."""
+    with owner_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            if isinstance(statement, tuple):
+                cursor.execute(*statement)
+            else:
+                cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def tamper(sql: str, params=()) -> None:
     """Raw SQL as an attacker holding the table owner's rights: on PostgreSQL they
     can switch the append-only trigger off first."""
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgres:
-            # Deferred foreign-key checks queued by this test's inserts would make
-            # ALTER TABLE refuse ("pending trigger events"); run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
-        cursor.execute(sql, params)
-        if postgres:
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if connection.vendor != "postgresql":
+        owner_sql((sql, params))
+        return
+    owner_sql(
+        "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only",
+        (sql, params),
+        "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only",
+    )
 
 
 def rehash_from(index: int, events: list[AuditEvent]) -> str:
@@ -44,22 +82,18 @@ def rehash_from(index: int, events: list[AuditEvent]) -> str:
 def move_head(count: int, last_hash: str) -> None:
     """Set the chain head; on PostgreSQL its forward-only trigger is switched off first
     (the owner can; tests/audit/test_tamper.py shows the trigger refusing otherwise)."""
-    postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_forward_only"
-            )
-        cursor.execute(
-            "UPDATE audit_auditchainhead SET count = %s, last_hash = %s WHERE id = 1",
-            [count, last_hash],
-        )
-        if postgres:
-            cursor.execute(
-                "ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_head_forward_only"
-            )
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    update = (
+        "UPDATE audit_auditchainhead SET count = %s, last_hash = %s WHERE id = 1",
+        [count, last_hash],
+    )
+    if connection.vendor != "postgresql":
+        owner_sql(update)
+        return
+    owner_sql(
+        "ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_head_forward_only",
+        update,
+        "ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_head_forward_only",
+    )
 
 
 def edit_data(event: AuditEvent, data: dict) -> None:

@@ -4,15 +4,17 @@ trigger off, no moving the chain head back. It still appends events as the servi
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from psycopg import sql
 
-from vetting.audit.db_roles import grant_app_role
+from vetting.audit.db_roles import as_owner, grant_app_role
 from vetting.audit.models import AuditChainHead, AuditEvent
 from vetting.audit.services import audit_record
 
-ROLE = "vetting_app_test"
+# The suite's own application role when it runs as one (`.ci/run`), else one made here.
+ROLE = settings.DATABASE_APP_ROLE or "vetting_app_test"
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
@@ -20,12 +22,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def app_role(cast):
     with transaction.atomic():
         audit_record(actor=cast.officer, action="organization.noted", obj=cast.org)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
-            f"THEN CREATE ROLE {ROLE} LOGIN; END IF; END $$"
-        )
-    grant_app_role(ROLE)
+    with as_owner():
+        if not settings.DATABASE_APP_ROLE:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
+                    f"THEN CREATE ROLE {ROLE} LOGIN; END IF; END $$"
+                )
+        grant_app_role(ROLE)
     s = connection.settings_dict
     conn = psycopg.connect(
         host=s["HOST"] or "127.0.0.1",
@@ -36,6 +40,8 @@ def app_role(cast):
     )
     yield conn
     conn.close()
+    if settings.DATABASE_APP_ROLE:
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("DROP OWNED BY {}").format(sql.Identifier(ROLE)).as_string(cursor.connection)
@@ -82,10 +88,11 @@ def test_the_application_role_reads_and_writes_its_tables_and_appends_events(app
 
 def test_migrate_grants_the_configured_role(settings, app_role):
     app_role.execute("SELECT 1")
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {ROLE}")
     with pytest.raises(psycopg.Error, match="permission denied"):
         app_role.execute("SELECT count(*) FROM audit_auditevent")
     settings.DATABASE_APP_ROLE = ROLE
-    call_command("migrate", verbosity=0)
+    with as_owner():
+        call_command("migrate", verbosity=0)
     assert app_role.execute("SELECT count(*) FROM audit_auditevent").fetchone()[0] >= 1

@@ -8,6 +8,9 @@ lets move only forward). It has no TRUNCATE anywhere, and since it owns nothing 
 cannot ALTER a table or switch a trigger off.
 """
 
+from contextlib import contextmanager
+
+import dj_database_url
 from django.conf import settings
 from django.db import connections
 from psycopg import sql
@@ -45,3 +48,22 @@ def grant_after_migrate(sender, using="default", **kwargs) -> None:
     role = settings.DATABASE_APP_ROLE
     if role and connections[using].vendor == "postgresql":
         grant_app_role(role, using)
+
+
+@contextmanager
+def as_owner(using: str = "default"):
+    """Run the block on ``using`` connected as the tables' owner (DATABASE_OWNER_URL),
+    then reconnect as before. Without an owner URL, or on SQLite, nothing changes."""
+    connection = connections[using]
+    if not settings.DATABASE_OWNER_URL or connection.vendor != "postgresql":
+        yield
+        return
+    owner = dj_database_url.parse(settings.DATABASE_OWNER_URL)
+    saved = {key: connection.settings_dict[key] for key in ("USER", "PASSWORD")}
+    connection.close()
+    connection.settings_dict.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
