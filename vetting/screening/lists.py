@@ -76,20 +76,26 @@ def current_versions() -> list[ListVersion]:
     return versions
 
 
+def build_index(rows) -> ScreeningIndex:
+    """The index of ``rows``: (record, name, aliases, entry_type) tuples."""
+    index = ScreeningIndex(threshold=settings.SCREENING_THRESHOLD)
+    for record, name, aliases, entry_type in rows:
+        kind = entry_type.lower()
+        index.add(ListName(record=record, text=name, kind=kind))
+        for alias in aliases:
+            index.add(ListName(record=record, text=alias, is_alias=True, kind=kind))
+    return index
+
+
 def current_index() -> tuple[ScreeningIndex, list[ListVersion]]:
     """The index of the current versions, built once per process and version set."""
     versions = current_versions()
     key = tuple((v.pk, v.checksum, v.imported_at) for v in versions)
     if getattr(_cache, "key", None) != key:
-        index = ScreeningIndex(threshold=settings.SCREENING_THRESHOLD)
-        fields = ("pk", "name", "aliases")
-        for pk, name, aliases in (
+        rows = (
             ListEntry.objects.filter(version__in=versions)
-            .values_list(*fields)
+            .values_list("pk", "name", "aliases", "entry_type")
             .iterator(chunk_size=5000)
-        ):
-            index.add(ListName(record=pk, text=name))
-            for alias in aliases:
-                index.add(ListName(record=pk, text=alias, is_alias=True))
-        _cache.key, _cache.index = key, index
+        )
+        _cache.key, _cache.index = key, build_index(rows)
     return _cache.index, versions

@@ -27,6 +27,7 @@ class ListName:
     record: object
     text: str
     is_alias: bool = False
+    kind: str = ""  # the entry's type: individual, entity, vessel, aircraft (or "")
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,11 @@ class ScreeningIndex:
             shared.update(words)  # counted in C
         return heapq.nlargest(MAX_CANDIDATES, pool, key=shared.__getitem__)
 
-    def search(self, text: str, threshold: float | None = None) -> list[Hit]:
-        """Hits for ``text`` at or above the threshold, one per record (its best name)."""
+    def search(
+        self, text: str, threshold: float | None = None, kind: str | None = None
+    ) -> list[Hit]:
+        """Hits for ``text`` at or above the threshold, one per record (its best name).
+        ``kind`` is what the query names: "person", "organization" or None (either)."""
         threshold = self.threshold if threshold is None else threshold
         query = normalize_name(text)
         if not query.tokens:
