@@ -269,6 +269,7 @@ class CitizenshipGatedAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         "us_person_status",
         "citizenships",
         "permanent_residency_countries",
+        "date_of_birth",
         "export_authorization_type",
         "export_authorization_number",
         "export_authorization_expires",

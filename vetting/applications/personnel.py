@@ -4,6 +4,8 @@ Citizenship data is sensitive: only export-control reviewers and auditors see
 it, and it never goes into a notification.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
@@ -36,6 +38,12 @@ class PersonnelDeclaration(models.Model):
         multiple=True, help_text="Every country of citizenship, current and former."
     )
     permanent_residency_countries = CountryField(multiple=True, blank=True)
+    date_of_birth = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Optional. Screening compares it with a listed person's date of birth, "
+        "so a namesake with another birth date is not held up.",
+    )
     export_authorization_type = models.CharField(
         max_length=30,
         choices=ExportAuthorization.choices,
@@ -61,6 +69,10 @@ class PersonnelDeclaration(models.Model):
 
     def clean(self):
         errors = {}
+        if self.date_of_birth is not None and not (
+            date(1900, 1, 1) <= self.date_of_birth <= date.today()
+        ):
+            errors["date_of_birth"] = "Give a date of birth between 1900 and today."
         if self.is_foreign_person:
             if not self.export_authorization_type:
                 errors["export_authorization_type"] = (

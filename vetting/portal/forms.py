@@ -189,11 +189,15 @@ class PersonForm(UswdsMixin, forms.ModelForm):
             "us_person_status",
             "citizenships",
             "permanent_residency_countries",
+            "date_of_birth",
             "export_authorization_type",
             "export_authorization_number",
             "export_authorization_expires",
         ]
-        widgets = {"export_authorization_expires": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "export_authorization_expires": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class UseStepForm(UswdsMixin, forms.ModelForm):

@@ -2,6 +2,15 @@
 
 from .index import Hit, ListName, ScreeningIndex
 from .normalize import Name, normalize_name
-from .score import name_score
+from .score import Match, name_match, name_score
 
-__all__ = ["Hit", "ListName", "Name", "ScreeningIndex", "name_score", "normalize_name"]
+__all__ = [
+    "Hit",
+    "ListName",
+    "Match",
+    "Name",
+    "ScreeningIndex",
+    "name_match",
+    "name_score",
+    "normalize_name",
+]

@@ -1,23 +1,28 @@
 """Candidate retrieval and screening against an in-memory index of list names.
 
-Each list name is indexed under keys of its tokens (consonant skeleton,
-metaphone, first four letters, last four letters, and the remainder of a glued
-particle), so a query only scores the few names sharing rare keys with it,
-never the whole list.
+Each list name is indexed under the retrieval keys of its tokens
+(``tokens.token_keys``), its single-letter initials and its glued form. A
+query's candidates are every name sharing a key with any of its tokens; a
+candidate is scored unless even a perfect match of the tokens it shares could
+not reach the threshold (the bound of ``score.name_match``). Two tokens that
+share no key cannot match, so nothing scored below the bound, or left out,
+could have been a hit: there is no cut that drops a better match.
 """
 
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .normalize import Name, normalize_name
-from .score import name_score, phonetic, skeleton
-from .vocab import GLUED_PARTICLES, PARTICLES
+from .score import listed_weight, name_match, rarity_weights, token_weight
+from .tokens import token_keys
 
-MAX_CANDIDATES = 40
-# A word shared with at most this many list names is enough on its own to be a candidate.
-RARE_WORD = 200
+PERSON, ORGANIZATION = "person", "organization"
+KIND_OF_ENTRY = {
+    "individual": PERSON,
+    "entity": ORGANIZATION,
+    "vessel": ORGANIZATION,
+    "aircraft": ORGANIZATION,
+}
 
 
 @dataclass(frozen=True)
@@ -38,102 +43,106 @@ class Hit:
     is_alias: bool
     score: float
     normalizations: tuple[str, ...]
+    explanation: tuple[dict, ...] = ()
 
 
-@lru_cache(maxsize=300_000)
-def _token_keys(token: str) -> frozenset[str]:
-    keys = {"s:" + skeleton(token), "m:" + phonetic(token)}
-    if len(token) >= 4:
-        keys |= {"p:" + token[:4], "e:" + token[-4:]}
-    for particle in GLUED_PARTICLES:
-        rest = token[len(particle) :]
-        if token.startswith(particle) and len(rest) >= 3:
-            keys |= {"s:" + skeleton(rest), "m:" + phonetic(rest)}
-    return frozenset(keys)
-
-
-def name_keys(name: Name) -> set[str]:
-    keys: set[str] = set()
-    for token in name.tokens:
-        if token in PARTICLES or len(token) < 2:
-            continue
-        keys |= _token_keys(token)
-    if len(name.tokens) > 1:
-        keys.add("s:" + skeleton(name.joined))
+def _name_keys(name: Name) -> set[str]:
+    """Keys of the tokens and of the words set aside: a query word matching a listed
+    title or corporate form is set aside too (``score``), so it must find the name."""
+    keys = {"g:" + name.joined}
+    for token in name.tokens + name.set_aside:
+        keys |= token_keys(token) if len(token) > 1 else {"i:" + token}
     return keys
 
 
 class ScreeningIndex:
     def __init__(self, threshold: float = 88.0):
         self.threshold = threshold
-        self._names: list[tuple[ListName, Name]] = []
+        self._names: list[tuple[ListName, Name, str]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
+        self._document_frequency: Counter[str] = Counter()
+        self._weight = None
+        self._listed_weights: list[float] = []
 
     def __len__(self) -> int:
         return len(self._names)
 
     def add(self, item: ListName) -> None:
-        normalized = normalize_name(item.text)
+        kind = KIND_OF_ENTRY.get(item.kind.lower(), "")
+        normalized = normalize_name(item.text, kind=kind or None)
         if not normalized.tokens:
             return
         position = len(self._names)
-        self._names.append((item, normalized))
-        for key in name_keys(normalized):
+        self._names.append((item, normalized, kind))
+        for key in _name_keys(normalized):
             self._postings[key].append(position)
+        self._document_frequency.update(set(normalized.tokens))
+        self._weight = None
 
-    def candidates(self, query: Name) -> list[int]:
-        """Names sharing keys with at least two of the query's words, or with a rare
-        word of it; most shared words first. Set unions and intersections run in C,
-        so common words ("Mohammed", "Trading") cost little."""
-        token_sets = []
+    def weight(self, token: str) -> float:
+        """How much a token proves: its rarity among the list's names."""
+        return token_weight(self._ready(), token)
+
+    def _ready(self):
+        if self._weight is None:
+            self._weight = rarity_weights(self._document_frequency, len(self._names))
+            self._listed_weights = [listed_weight(n, self._weight) for _, n, _ in self._names]
+        return self._weight
+
+    def candidates(self, query: Name, threshold: float | None = None, kind: str | None = None):
+        """Positions of the names that might score ``threshold`` or more against ``query``."""
+        threshold = self.threshold if threshold is None else threshold
+        weight = self._ready()
+        postings = self._postings
+        words = []
         for token in query.tokens:
-            if token in PARTICLES or len(token) < 2:
+            if len(token) > 1:
+                keys = [k for k in token_keys(token) | {"i:" + token[0]} if k in postings]
+                words.append(
+                    (token_weight(weight, token), set().union(*(postings[k] for k in keys)))
+                )
+        glued = set(postings.get("g:" + query.joined, ()))
+        pool = set().union(glued, *(found for _, found in words))
+        ratio = threshold / 100
+        names, listed = self._names, self._listed_weights
+        kept = []
+        for position in pool:
+            if kind and names[position][2] not in (kind, ""):
                 continue
-            lists = [self._postings[k] for k in _token_keys(token) if k in self._postings]
-            token_sets.append(set().union(*lists))
-        if len(query.tokens) > 1:
-            token_sets.append(set(self._postings.get("s:" + skeleton(query.joined), ())))
-        token_sets = [s for s in token_sets if s]
-        if not token_sets:
-            return []
-        if len(token_sets) == 1:
-            pool = token_sets[0]
-        else:
-            pool = set().union(
-                *(a & b for n, a in enumerate(token_sets) for b in token_sets[n + 1 :])
-            )
-            pool |= set().union(*(s for s in token_sets if len(s) <= RARE_WORD))
-        if len(pool) <= MAX_CANDIDATES:
-            return list(pool)
-        shared: Counter[int] = Counter()
-        for words in token_sets:
-            shared.update(words)  # counted in C
-        return heapq.nlargest(MAX_CANDIDATES, pool, key=shared.__getitem__)
+            if position not in glued:
+                total = listed[position]
+                missing = sum(w for w, found in words if position not in found)
+                if missing and total < ratio * (total + missing):
+                    continue  # even a perfect match of the shared tokens falls short
+            kept.append(position)
+        return kept
 
     def search(
         self, text: str, threshold: float | None = None, kind: str | None = None
     ) -> list[Hit]:
-        """Hits for ``text`` at or above the threshold, one per record (its best name).
-        ``kind`` is what the query names: "person", "organization" or None (either)."""
+        """Hits for ``text`` at or above the threshold, one per record (its best name),
+        best first. ``kind`` is what the query names: "person" (matched against
+        individuals), "organization" (entities, vessels, aircraft) or None (either)."""
         threshold = self.threshold if threshold is None else threshold
-        query = normalize_name(text)
+        query = normalize_name(text, kind=kind)
         if not query.tokens:
             return []
+        weight = self._ready()
         best: dict[object, Hit] = {}
-        for position in self.candidates(query):
-            item, listed = self._names[position]
-            score = name_score(query, listed)
-            if score < threshold:
+        for position in self.candidates(query, threshold, kind):
+            item, listed, _ = self._names[position]
+            match = name_match(query, listed, weight)
+            if match.score < threshold:
                 continue
             key = item.record
-            if key not in best or score > best[key].score:
-                applied = tuple(dict.fromkeys(query.applied + listed.applied))
+            if key not in best or match.score > best[key].score:
                 best[key] = Hit(
                     record=item.record,
                     query=text,
                     matched_name=item.text,
                     is_alias=item.is_alias,
-                    score=round(score, 1),
-                    normalizations=applied,
+                    score=match.score,
+                    normalizations=tuple(dict.fromkeys(query.applied + listed.applied)),
+                    explanation=tuple(match.explain()),
                 )
         return sorted(best.values(), key=lambda h: -h.score)

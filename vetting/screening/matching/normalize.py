@@ -30,6 +30,7 @@ class Name:
     tokens: tuple[str, ...]
     set_aside: tuple[str, ...] = ()
     applied: tuple[str, ...] = field(default=())
+    kind: str | None = None  # "person", "organization" or None (not known)
 
     @cached_property
     def core(self) -> tuple[str, ...]:
@@ -110,24 +111,35 @@ def _tail_word(word: str) -> bool:
 
 
 def _join_letter_runs(tokens: list[str]) -> list[str]:
-    """'s a' -> 'sa', 'l l c' -> 'llc' when the run spells a corporate form."""
+    """'s a' -> 'sa', 'l l c' -> 'llc', 's en c' -> 'senc' when the run spells a
+    corporate form."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        j = i
-        while j < len(tokens) and len(tokens[j]) == 1:
-            j += 1
-        if j - i >= 2 and "".join(tokens[i:j]) in CORPORATE:
-            out.append("".join(tokens[i:j]))
-            i = j
+        for j in range(min(len(tokens), i + 5), i + 1, -1):
+            run = tokens[i:j]
+            if sum(len(t) == 1 for t in run) >= 2 and "".join(run) in CORPORATE:
+                out.append("".join(run))
+                i = j
+                break
         else:
             out.append(tokens[i])
             i += 1
     return out
 
 
-def normalize_name(text: str) -> Name:
-    """Normalize ``text``; ``Name.applied`` lists the normalizations that changed it."""
+def _set_aside(token: str, kind: str | None, leading: bool, kept: int) -> bool:
+    """Titles before a person's name, generational suffixes after it, and the corporate
+    forms of an organization are not part of the name. ``kind`` None: any of them."""
+    personal = (leading and token in TITLES) or (token in GENERATIONAL and kept >= 2)
+    if kind != "organization" and personal:
+        return True
+    return kind != "person" and token in CORPORATE
+
+
+def normalize_name(text: str, kind: str | None = None) -> Name:
+    """Normalize ``text``, the name of a "person", an "organization" or either (None);
+    ``Name.applied`` lists the normalizations that changed it."""
     applied: list[str] = []
     cleaned = _clean(text or "", applied)
     cleaned = _APOSTROPHES.sub("", cleaned)
@@ -140,11 +152,7 @@ def normalize_name(text: str) -> Name:
     kept, set_aside = [], []
     leading = True  # titles only count before the name starts ("Dr John", not "John Major")
     for token in tokens:
-        if (
-            (leading and token in TITLES)
-            or token in CORPORATE
-            or (token in GENERATIONAL and len(kept) >= 2)
-        ):
+        if _set_aside(token, kind, leading, len(kept)):
             set_aside.append(token)
         else:
             leading = False
@@ -158,4 +166,5 @@ def normalize_name(text: str) -> Name:
         tokens=tuple(kept),
         set_aside=tuple(set_aside),
         applied=tuple(dict.fromkeys(applied)),
+        kind=kind,
     )

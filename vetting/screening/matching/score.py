@@ -1,171 +1,155 @@
-"""How alike two normalized names are, 0-100, with rapidfuzz doing the string work.
+"""How alike two normalized names are, 0-100, and why.
 
-A name is compared token by token (so order does not matter and a missing
-middle name costs little), each token pair by the best of several views: the
-letters as written, a consonant skeleton (robust to transliteration, dropped
-vowels, doubled letters and OCR pairs such as rn/m), the phonetic key, initials
-and truncation. The whole name is also compared glued together, which absorbs
-spacing and particle differences ("AlHassan" / "al-Hassan").
+Tokens are paired best first by ``token_match``; each pair counts with the
+weight of the listed token, which is its rarity on the list (a shared
+"Mohammed" or "Trading" proves little, a shared "Rusakevich" much). A query
+token that pairs with nothing counts fully against the match (a different
+given name is a different person); a listed token the query does not mention
+counts a little (a missing middle name). Names written with different spacing
+are also compared glued together ("INTER PAL" / "INTERPAL").
 """
 
-import re
-from functools import lru_cache
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import jellyfish
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.distance import OSA
 
 from .normalize import Name
+from .tokens import INITIAL, token_match
+from .vocab import PARTICLES
 
-# Spellings that transliteration and OCR produce for the same sound or shape, applied
-# in one pass: letter groups first, then single letters.
-_GROUPS = re.compile(r"tsch|sch|tch|dzh|rn|vv|cl|sh|ch|kh|gh|ck|dh|zh|dj|ph|th|c(?=[aou])")
-_GROUP_FOLD = {
-    "tsch": "s",
-    "sch": "s",
-    "tch": "s",
-    "sh": "s",
-    "ch": "s",
-    "dzh": "d",
-    "dh": "d",
-    "rn": "m",
-    "vv": "v",
-    "cl": "d",
-    "kh": "k",
-    "gh": "k",
-    "ck": "k",
-    "c": "k",
-    "zh": "j",
-    "dj": "j",
-    "ph": "f",
-    "th": "t",
-}
-_LETTER_FOLD = str.maketrans({"q": "k", "x": "k", "w": "v", "c": "s", "z": "s", "g": "k"})
+# Share of its weight a listed token the query does not mention counts against a match.
+LISTED_EXTRA = 0.15
+# Particles (al, bin, van) and initials prove little whichever side they are on.
+PARTICLE_WEIGHT = 0.3
+INITIAL_WEIGHT = 1.5
+GLUED = "spacing"
+# The most a name can score on one shared word.
+ONE_WORD_CAP = 80.0
 
 
-@lru_cache(maxsize=300_000)
-def fold_consonants(token: str) -> str:
-    return _GROUPS.sub(lambda m: _GROUP_FOLD[m.group()], token).translate(_LETTER_FOLD)
+@dataclass(frozen=True)
+class TokenPair:
+    query: str
+    listed: str
+    rule: str
+    similarity: float
 
 
-_VOWELS = re.compile(r"[aeiouy]")
-_DOUBLES = re.compile(r"(.)\1+")
+@dataclass(frozen=True)
+class Match:
+    score: float
+    pairs: tuple[TokenPair, ...] = ()
+    unmatched_query: tuple[str, ...] = ()
+    unmatched_listed: tuple[str, ...] = ()
 
-# Score a pair of tokens may never exceed when they only agree on a skeleton or a sound.
-SKELETON_CAP = 94.0
-TRANSLIT_CAP = 96.0
-# Only for names of five letters or more: John and Jane are different people.
-VOWEL_BLIND_SCORE = 90.0
-# A name is only as alike as its least alike part allows (John Smith is not Jane Smith).
-WEAKEST_PART_SLACK = 10.0
-INITIAL_SCORE = 90.0
-TRUNCATION_SCORE = 92.0
-MISSING_PART_PENALTY = 4.0
-
-
-@lru_cache(maxsize=200_000)
-def skeleton(token: str) -> str:
-    """First letter, then consonants with transliteration pairs folded and doubles collapsed."""
-    if not token:
-        return ""
-    folded = fold_consonants(token)
-    head, tail = folded[0], _VOWELS.sub("", folded[1:])
-    head = "a" if head in "aeiouy" else head
-    return _DOUBLES.sub(r"\1", head + tail)
+    def explain(self) -> list[dict]:
+        """Which query token matched which listed token, by which rule."""
+        rows = [
+            {"query": p.query, "listed": p.listed, "rule": p.rule, "similarity": p.similarity}
+            for p in self.pairs
+        ]
+        rows += [
+            {"query": t, "listed": "", "rule": "unmatched", "similarity": 0.0}
+            for t in self.unmatched_query
+        ]
+        rows += [
+            {"query": "", "listed": t, "rule": "not in query", "similarity": 0.0}
+            for t in self.unmatched_listed
+        ]
+        return rows
 
 
-_VOWEL_CLASSES = str.maketrans({"o": "u", "e": "i", "y": "i"})
+def length_weight(token: str) -> float:
+    """The weight of a token when no list statistics are at hand."""
+    return max(len(token), 3) / 3
 
 
-@lru_cache(maxsize=200_000)
-def transliteration_form(token: str) -> str:
-    """Consonants folded like the skeleton, vowels kept but folded into classes
-    (Muhammad/Mohammed, Gaddafi/Qaddafi/Kadhafi, Yusuf/Yousef)."""
-    folded = fold_consonants(token)
-    for digraph, vowel in (("ue", "u"), ("oe", "o"), ("ae", "a"), ("ou", "u"), ("iu", "u")):
-        folded = folded.replace(digraph, vowel)
-    return _DOUBLES.sub(r"\1", folded.translate(_VOWEL_CLASSES))
+def token_weight(base: Callable[[str], float], token: str) -> float:
+    if len(token) == 1:
+        return INITIAL_WEIGHT
+    weight = base(token)
+    return weight * PARTICLE_WEIGHT if token in PARTICLES else weight
 
 
-@lru_cache(maxsize=200_000)
-def vowel_blind_form(token: str) -> str:
-    """The transliteration form with every vowel after the first letter the same:
-    Arabic and Persian names change vowels freely between romanizations."""
-    folded = transliteration_form(token)
-    return folded[0] + re.sub(r"[aeiou]", "a", folded[1:])
+def rarity_weights(document_frequency: dict[str, int], names: int) -> Callable[[str], float]:
+    """Inverse document frequency over the list's names: 1 for a word in every name,
+    about 1 + ln(names) for a word seen once (or never: a typo is rare)."""
+
+    def weight(token: str) -> float:
+        return 1.0 + math.log((names + 1) / (document_frequency.get(token, 0) + 1))
+
+    return weight
 
 
-@lru_cache(maxsize=200_000)
-def phonetic(token: str) -> str:
-    """Metaphone key: used to find candidates, too coarse to score with (John = Jane)."""
-    return jellyfish.metaphone(token) if token.isalpha() else token
-
-
-def _vowel_poor(token: str) -> bool:
-    return len(token) >= 3 and not re.search(r"[aeiou]", token[1:])
-
-
-@lru_cache(maxsize=400_000)
-def token_similarity(a: str, b: str) -> float:
+def _glued(q: Name, c: Name) -> Match | None:
+    if len(q.tokens) == len(c.tokens):
+        return None
+    a, b = q.joined, c.joined
     if a == b:
-        return 100.0
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) == 1:
-        return INITIAL_SCORE if long_.startswith(short) else 0.0
-    best = ratio(a, b)
-    if len(short) >= 4 and long_.startswith(short):
-        best = max(best, TRUNCATION_SCORE)
-    best = max(best, min(TRANSLIT_CAP, ratio(transliteration_form(a), transliteration_form(b))))
-    if len(short) >= 5 and vowel_blind_form(a) == vowel_blind_form(b):
-        best = max(best, VOWEL_BLIND_SCORE)
-    if _vowel_poor(a) != _vowel_poor(b):
-        # One side lost its vowels (evasion or abbreviation): compare consonants only.
-        sa, sb = skeleton(a), skeleton(b)
-        skel = 100.0 if sa == sb else ratio(sa, sb) - 6
-        best = max(best, min(SKELETON_CAP, skel))
-    return best
+        similarity = 0.97
+    elif min(len(a), len(b)) >= 8 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        similarity = 0.90
+    else:
+        return None
+    pair = TokenPair(" ".join(q.tokens), " ".join(c.tokens), GLUED, similarity)
+    return Match(score=100 * similarity - 1, pairs=(pair,))
 
 
-def _align(q: tuple[str, ...], c: tuple[str, ...]) -> float:
-    """Greedy best pairing of tokens; unmatched tokens of the shorter name count as 0,
-    extra tokens of the longer name (missing middle names) cost a small penalty."""
-    if not q or not c:
-        return 0.0
-    pairs = [(token_similarity(x, y), i, j) for i, x in enumerate(q) for j, y in enumerate(c)]
-    pairs.sort(reverse=True)
-    used_q, used_c, total, weight, weakest = set(), set(), 0.0, 0.0, 100.0
-    for sim, i, j in pairs:
-        if i in used_q or j in used_c or sim < 50:
+def _not_set_aside(tokens: list[str], other: Name) -> tuple[str, ...]:
+    return tuple(t for t in tokens if not any(token_match(t, s)[0] for s in other.set_aside))
+
+
+def _enough_pairs(pairs: list[TokenPair], q: Name, c: Name) -> bool:
+    """An initial alone matches nothing; one shared word of two people's names
+    ("Sergey STANKEVICH" / "STANKEVICH") is not a name match."""
+    if all(p.rule == INITIAL for p in pairs):
+        return False
+    core = [t for t in c.tokens if t not in PARTICLES]
+    people = "person" in (q.kind, c.kind)
+    return len(pairs) >= 2 or not people or len(core) < 2
+
+
+def name_match(q: Name, c: Name, weight: Callable[[str], float] = length_weight) -> Match:
+    """The score of ``q`` (a query) against ``c`` (a listed name), with its pairs."""
+    if not q.tokens or not c.tokens:
+        return Match(0.0)
+    candidates = []
+    for i, x in enumerate(q.tokens):
+        for j, y in enumerate(c.tokens):
+            similarity, rule = token_match(x, y)
+            if similarity:
+                candidates.append((similarity, token_weight(weight, y), i, j, rule))
+    candidates.sort(key=lambda p: (-p[0] * p[1], -p[0]))
+    used_q, used_c, pairs = set(), set(), []
+    numerator = denominator = 0.0
+    for similarity, w, i, j, rule in candidates:
+        if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        w = max(len(q[i]), len(c[j]), 3)
-        total += sim * w
-        weight += w
-        weakest = min(weakest, sim)
-    shorter = q if len(q) <= len(c) else c
-    used_short = used_q if shorter is q else used_c
-    for k, token in enumerate(shorter):
-        if k not in used_short:
-            weight += max(len(token), 3)
-    if not weight:
-        return 0.0
-    score = min(total / weight, weakest + WEAKEST_PART_SLACK)
-    extra = abs(len(q) - len(c))
-    if min(len(used_q), len(q), len(c)) == 1 and max(len(q), len(c)) > 1:
-        # One shared word ("Smith" vs "John Smith") is not a name match.
-        score -= 15.0 * extra
-    return score - MISSING_PART_PENALTY * extra
+        pairs.append(TokenPair(q.tokens[i], c.tokens[j], rule, similarity))
+        numerator += similarity * w
+        denominator += w
+    # A word the other side set aside as a title or corporate form ("Cmpny", "Compa"
+    # for a listed "Company") is not part of the name either.
+    unmatched_q = _not_set_aside([t for i, t in enumerate(q.tokens) if i not in used_q], c)
+    unmatched_c = _not_set_aside([t for j, t in enumerate(c.tokens) if j not in used_c], q)
+    denominator += sum(token_weight(weight, t) for t in unmatched_q)
+    denominator += LISTED_EXTRA * sum(token_weight(weight, t) for t in unmatched_c)
+    score = 100 * numerator / denominator if denominator else 0.0
+    if not _enough_pairs(pairs, q, c):
+        score = min(score, ONE_WORD_CAP)
+    aligned = Match(round(score, 1), tuple(pairs), unmatched_q, unmatched_c)
+    glued = _glued(q, c)
+    return glued if glued is not None and glued.score > aligned.score else aligned
 
 
-def name_score(q: Name, c: Name) -> float:
-    """0-100; the best of token alignment, alignment without particles, and glued."""
-    best = _align(q.tokens, c.tokens)
-    if q.core != q.tokens or c.core != c.tokens:
-        best = max(best, _align(q.core, c.core) - 1)
-    if len(q.tokens) != len(c.tokens):
-        # Spacing differs ("AlHassan" / "Al Hassan"): compare the names glued together.
-        glued = ratio(q.joined, c.joined)
-        if skeleton(q.joined) == skeleton(c.joined):
-            glued = max(glued, 90.0)
-        best = max(best, glued - 2)
-    return max(0.0, min(100.0, best))
+def name_score(q: Name, c: Name, weight: Callable[[str], float] = length_weight) -> float:
+    return name_match(q, c, weight).score
+
+
+def listed_weight(name: Name, weight: Callable[[str], float]) -> float:
+    """The most a query can match of ``name``: the sum of its tokens' weights."""
+    return sum(token_weight(weight, t) for t in name.tokens)
