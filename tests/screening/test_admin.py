@@ -132,3 +132,62 @@ def test_a_former_member_of_the_applicant_cannot_adjudicate_its_hit(cast, lists)
     )
     assert "were a member of" in page.content.decode()
     assert ScreeningHit.objects.get(pk=hit.pk).status == "pending"
+
+
+def _upload_set(client, fmt="sdn", alt=None, add=None, main="sdn.csv"):
+    post = {"file": SimpleUploadedFile(main, (DATA / main).read_bytes()), "format": fmt}
+    for field, content in (("alt", alt), ("add", add)):
+        if content is not None:
+            post[field] = SimpleUploadedFile(f"{field}.csv", content, content_type="text/csv")
+    return client.post(UPLOAD, post)
+
+
+@pytest.mark.django_db
+def test_a_reviewer_uploads_sdn_csv_with_its_alt_and_add_files(cast):
+    client = verified_client(cast.export)
+    alt, add = (DATA / "sdn_alt.csv").read_bytes(), (DATA / "sdn_add.csv").read_bytes()
+    response = _upload_set(client, alt=alt, add=add)
+    assert response.status_code == 302
+    version = ListVersion.objects.get()
+    karimi = version.entries.get(record_id="36123")
+    assert karimi.aliases[:2] == ["KARIMI, Reza Mohammed", "KARIMI, Rida"]
+    assert version.entries.get(record_id="4702").countries == ["RU", "BY"]
+    again = _upload_set(client, alt=alt, add=add)
+    assert again.status_code == 302 and ListVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_alt_file_with_the_csl_format_is_an_error_on_the_alt_field(cast):
+    alt = (DATA / "sdn_alt.csv").read_bytes()
+    response = _upload_set(verified_client(cast.export), fmt="csl", alt=alt, main="csl.csv")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "alt": ["This file goes only with Treasury's sdn.csv: choose that format."]
+    }
+    assert not ListVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_alt_upload_names_alt_csv_and_the_line_and_imports_nothing(cast):
+    bad = b'36123,1,"aka","A",-0- \r\n99999,2,"aka","B",-0- \r\n'
+    response = _upload_set(verified_client(cast.export), alt=bad)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "alt": ["alt.csv, line 2: ent_num '99999' is not in sdn.csv. Nothing was imported."]
+    }
+    assert not ListVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_entry_page_shows_the_identifying_details_read_only(cast):
+    from vetting.screening.models import ListEntry
+
+    client = verified_client(cast.export)
+    _upload_set(client, alt=(DATA / "sdn_alt.csv").read_bytes())
+    karimi = ListEntry.objects.get(record_id="36123")
+    page = client.get(f"/admin/screening/listentry/{karimi.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for shown in ("1970-01-12", "Tehran, Iran", "K1234567", "KARIMI, Rida", "&quot;IR&quot;"):
+        assert shown in html
+    assert 'name="dates_of_birth"' not in html  # nothing to edit

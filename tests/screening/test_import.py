@@ -1,3 +1,5 @@
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,53 @@ def test_the_import_command_reports_a_malformed_file(capsys):
         call_command("import_screening_list", str(DATA / "csl_malformed.csv"), format="csl")
     call_command("import_screening_list", str(DATA / "csl.csv"), format="csl")
     assert "6 entries" in capsys.readouterr().out
+
+
+def test_the_csl_fills_the_identifying_details_from_its_columns():
+    version, _ = _import("csl.csv")
+    karimi = version.entries.get(name="KARIMI, Reza Mohammad")
+    assert karimi.dates_of_birth == [
+        {
+            "text": "1970-01-12",
+            "year": 1970,
+            "month": 1,
+            "day": 12,
+            "circa": False,
+            "earliest": "1970-01-12",
+            "latest": "1970-01-12",
+        }
+    ]
+    assert karimi.nationalities == ["IR"] and karimi.places_of_birth == ["Tehran, Iran"]
+    assert karimi.identifiers == [{"type": "Passport", "number": "K1234567", "country": "IR"}]
+    assert version.entries.get(name="Viktor Anatolyevich BOUT").nationalities == ["RU", "TJ"]
+    assert version.entries.get(list_code="EL").identifiers == []
+
+
+def test_the_csl_ids_column_gives_gender_and_documents_but_not_contact_details():
+    from vetting.screening.importers import CSL_COLUMNS, parse_csl
+
+    row = dict.fromkeys(CSL_COLUMNS, "")
+    row |= {
+        "source": "Specially Designated Nationals (SDN) - Treasury Department",
+        "type": "Individual",
+        "name": "DOE, John",
+        "dates_of_birth": "1958 to 1960; circa 1962",
+        "citizenships": "SY",
+        "nationalities": "Syria",
+        "ids": "Gender, Male; Passport, N0123, SY, 2010-01-01, 2015-01-01; "
+        "Website, www.example.com; National ID No., 42, Korea, North",
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSL_COLUMNS)
+    writer.writeheader()
+    writer.writerow(row)
+    (entry,) = parse_csl(out.getvalue().encode())
+    assert entry.gender == "Male" and entry.nationalities == ["SY"]
+    assert entry.identifiers == [
+        {"type": "Passport", "number": "N0123", "country": "SY"},
+        {"type": "National ID", "number": "42", "country": "KP"},
+    ]
+    assert [(d["earliest"], d["latest"], d["circa"]) for d in entry.dates_of_birth] == [
+        ("1958-01-01", "1960-12-31", False),
+        ("1962-01-01", "1962-12-31", True),
+    ]

@@ -48,6 +48,23 @@ class DeniedPartyAdmin(admin.ModelAdmin):
 class ListUploadForm(forms.Form):
     file = forms.FileField(help_text="The CSL CSV (with or without _id) or Treasury's sdn.csv.")
     format = forms.ChoiceField(choices=ListVersion.Format.choices)
+    alt = forms.FileField(
+        label="Aliases (alt.csv)", required=False, help_text="OFAC's alt.csv, with sdn.csv only."
+    )
+    add = forms.FileField(
+        label="Addresses (add.csv)", required=False, help_text="OFAC's add.csv, with sdn.csv only."
+    )
+    FIELD_OF_FILE = {"": "file", "alt.csv": "alt", "add.csv": "add"}  # ListFormatError.file
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") and cleaned["format"] != ListVersion.Format.SDN:
+            for name in ("alt", "add"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name, "This file goes only with Treasury's sdn.csv: choose that format."
+                    )
+        return cleaned
 
 
 @admin.register(ListVersion)
@@ -76,15 +93,22 @@ class ListVersionAdmin(admin.ModelAdmin):
         form = ListUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            companions = {
+                name: form.cleaned_data[name].read()
+                for name in ("alt", "add")
+                if form.cleaned_data.get(name)
+            }
             try:
                 version, created = list_import(
                     actor=request.user,
                     data=upload.read(),
                     fmt=form.cleaned_data["format"],
                     filename=upload.name,
+                    **companions,
                 )
             except ListFormatError as exc:
-                form.add_error("file", f"{exc} Nothing was imported.")
+                field = form.FIELD_OF_FILE.get(exc.file, "file")
+                form.add_error(field, f"{exc}. Nothing was imported.")
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -97,7 +121,8 @@ class ListVersionAdmin(admin.ModelAdmin):
                 else:
                     messages.info(
                         request,
-                        f"This file was already imported as version {version.pk}; nothing changed.",
+                        f"{'These files were' if companions else 'This file was'} already "
+                        f"imported as version {version.pk}; nothing changed.",
                     )
                 return redirect("admin:screening_listversion_changelist")
         context = {
@@ -114,6 +139,25 @@ class ListEntryAdmin(admin.ModelAdmin):
     list_display = ["name", "list_code", "entry_type", "version"]
     list_filter = ["list_code", "entry_type"]
     search_fields = ["name"]
+    # Nobody may change an entry, so every field shows read-only; listed to fix the order.
+    fields = readonly_fields = [
+        "version",
+        "list_code",
+        "source_name",
+        "record_id",
+        "entry_type",
+        "name",
+        "aliases",
+        "alias_types",
+        "programs",
+        "countries",
+        "dates_of_birth",
+        "places_of_birth",
+        "nationalities",
+        "identifiers",
+        "gender",
+        "source_url",
+    ]
 
     def has_add_permission(self, request):
         return False  # entries come only from an imported list version

@@ -1,13 +1,18 @@
 """Parsing restricted-party list files into entry rows (formats in DOMAIN.md).
 
-A parser reads the whole file before anything is stored; the first problem
-raises ListFormatError naming the line, so a bad file changes nothing.
+A parser reads the whole file (or set of files) before anything is stored; the
+first problem raises ListFormatError naming the file and line, so a bad file
+changes nothing.
 """
 
 import csv
 import io
 import re
 from dataclasses import dataclass, field
+
+from .birthdates import parse_date_of_birth
+from .country_names import country_or_text
+from .remarks import NOT_IDENTIFIERS, id_type, parse_remarks
 
 CSL_COLUMNS = [
     "_id",
@@ -56,17 +61,22 @@ SDN_COLUMNS = [
     "Vess_owner",
     "Remarks",
 ]
+ALT_COLUMNS = ["ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks"]
+ADD_COLUMNS = ["ent_num", "add_num", "address", "city_state_postal", "country", "add_remarks"]
 SDN_EMPTY = "-0-"
 SDN_DETAIL_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_CODE = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
-_AKA = re.compile(r"\b[af]\.k\.a\.,?\s*'([^']+)'", re.IGNORECASE)
 
 
 class ListFormatError(ValueError):
-    def __init__(self, line: int, problem: str):
-        super().__init__(f"Line {line}: {problem}")
+    """``file`` is empty for the main file and "alt.csv" or "add.csv" for OFAC's others."""
+
+    def __init__(self, line: int, problem: str, file: str = ""):
+        super().__init__(f"{file}, line {line}: {problem}" if file else f"Line {line}: {problem}")
         self.line = line
         self.problem = problem
+        self.file = file
 
 
 @dataclass
@@ -77,21 +87,35 @@ class ParsedEntry:
     record_id: str = ""
     entry_type: str = ""
     aliases: list[str] = field(default_factory=list)
+    alias_types: dict[str, str] = field(default_factory=dict)
     programs: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    dates_of_birth: list[dict] = field(default_factory=list)
+    places_of_birth: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    identifiers: list[dict] = field(default_factory=list)
+    gender: str = ""
     source_url: str = ""
+
+    def add_alias(self, name: str, kind: str) -> None:
+        """Adds ``name`` as written unless it is already there in another case or spacing."""
+        name = name.strip()
+        key = " ".join(name.split()).casefold()
+        if name and key not in {" ".join(a.split()).casefold() for a in self.aliases}:
+            self.aliases.append(name)
+            self.alias_types[name] = kind
 
 
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in (cell or "").split(";") if part.strip()]
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, file: str = "") -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ListFormatError(line, "the file is not UTF-8 text") from exc
+        raise ListFormatError(line, "the file is not UTF-8 text", file) from exc
 
 
 def parse_csl(data: bytes) -> list[ParsedEntry]:
@@ -140,6 +164,7 @@ def _csl_row(line: int, row: dict, found: int, expected: int) -> ParsedEntry:
             line, f"the type {entry_type!r} is not Individual, Entity, Vessel, Aircraft or blank"
         )
     countries = list(dict.fromkeys(_split(row["citizenships"]) + _split(row["nationalities"])))
+    identifiers, gender = _csl_ids(row["ids"])
     return ParsedEntry(
         list_code=match.group(1),
         name=name,
@@ -149,47 +174,121 @@ def _csl_row(line: int, row: dict, found: int, expected: int) -> ParsedEntry:
         aliases=_split(row["alt_names"]),
         programs=_split(row["programs"]),
         countries=countries,
+        dates_of_birth=[parse_date_of_birth(d) for d in _split(row["dates_of_birth"])],
+        places_of_birth=_split(row["places_of_birth"]),
+        nationalities=list(dict.fromkeys(country_or_text(c) for c in countries)),
+        identifiers=identifiers,
+        gender=gender,
         source_url=(row["source_information_url"] or row["source_list_url"]).strip()[:500],
     )
 
 
-def parse_sdn(data: bytes) -> list[ParsedEntry]:
-    """Treasury's headerless ``sdn.csv``: ``-0-`` is empty, aliases are in the remarks."""
-    text = _decode(data).replace("\x1a", "")  # the file ends with a DOS end-of-file mark
+def _csl_ids(cell: str) -> tuple[list[dict], str]:
+    """The CSL's ``ids`` cell: "type, number, country[, issued, expires]" items; the
+    API files Gender and contact details there too, which are not documents."""
+    identifiers, gender = [], ""
+    for item in _split(cell):
+        kind, number, *rest = [p.strip() for p in item.split(",")] + [""]
+        while rest and (not rest[-1] or _ISO_DATE.match(rest[-1])):
+            rest.pop()  # the issue and expiry dates
+        if kind.casefold() == "gender":
+            gender = gender or number.capitalize()
+        elif kind.casefold().rstrip(":") not in NOT_IDENTIFIERS and number:
+            country = country_or_text(", ".join(rest)) if rest else ""
+            found = {"type": id_type(kind), "number": number, "country": country}
+            if found not in identifiers:
+                identifiers.append(found)
+    return identifiers, gender
+
+
+def parse_sdn(data: bytes, alt: bytes | None = None, add: bytes | None = None) -> list[ParsedEntry]:
+    """Treasury's headerless CSV set: ``sdn.csv`` and, when given, ``alt.csv`` (its
+    aliases, by ent_num) and ``add.csv`` (its addresses; their countries go into
+    ``countries``). ``-0-`` is empty. The details in Remarks are parsed into fields."""
+    parsed, by_number = [], {}
+    for line, row in _rows(data, ""):
+        entry, remark_aliases = _sdn_row(line, row)
+        if entry.record_id in by_number:  # alt.csv and add.csv link by it
+            raise ListFormatError(line, f"ent_num {entry.record_id} appears twice")
+        parsed.append((entry, remark_aliases))
+        by_number[entry.record_id] = entry
+    for line, row in _rows(alt, "alt.csv") if alt is not None else ():
+        number, name, kind = _alt_row(line, row, by_number)
+        by_number[number].add_alias(name, kind)
+    for entry, remark_aliases in parsed:  # the Remarks' a.k.a.'s after alt.csv's
+        for name, kind in remark_aliases:
+            entry.add_alias(name, kind)
+    for line, row in _rows(add, "add.csv") if add is not None else ():
+        number, country = _add_row(line, row, by_number)
+        if country and country not in by_number[number].countries:
+            by_number[number].countries.append(country)
+    return [entry for entry, _ in parsed]
+
+
+def _rows(data: bytes, file: str):
+    """(line, cells) of each non-blank row, with ``-0-`` read as empty."""
+    text = _decode(data, file).replace("\x1a", "")  # OFAC's files end with a DOS EOF mark
     reader = csv.reader(io.StringIO(text, newline=""))
-    entries = []
     try:
         for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            entries.append(_sdn_row(reader.line_num, row))
+            if any(cell.strip() for cell in row):
+                yield reader.line_num, ["" if v.strip() == SDN_EMPTY else v.strip() for v in row]
     except csv.Error as exc:
-        raise ListFormatError(reader.line_num, f"unreadable CSV ({exc})") from exc
-    return entries
+        raise ListFormatError(reader.line_num, f"unreadable CSV ({exc})", file) from exc
 
 
-def _sdn_row(line: int, row: list[str]) -> ParsedEntry:
+def _sdn_row(line: int, row: list[str]) -> tuple[ParsedEntry, list[tuple[str, str]]]:
     if len(row) != len(SDN_COLUMNS):
         raise ListFormatError(line, f"expected {len(SDN_COLUMNS)} columns, found {len(row)}")
-    cells = {
-        col: ("" if v.strip() == SDN_EMPTY else v.strip())
-        for col, v in zip(SDN_COLUMNS, row, strict=True)
-    }
+    cells = dict(zip(SDN_COLUMNS, row, strict=True))
     if not cells["ent_num"].isdigit():
         raise ListFormatError(line, f"ent_num {cells['ent_num']!r} is not a number")
     if not cells["SDN_Name"]:
         raise ListFormatError(line, "the name is empty")
     programs = [p.strip(" []") for p in re.split(r"\]\s*\[", cells["Program"]) if p.strip(" []")]
-    return ParsedEntry(
+    details = parse_remarks(cells["Remarks"])
+    entry = ParsedEntry(
         list_code="SDN",
         name=cells["SDN_Name"],
         source_name="Specially Designated Nationals (SDN) - Treasury Department",
         record_id=cells["ent_num"],
         entry_type=(cells["SDN_Type"] or "entity").capitalize(),
-        aliases=list(dict.fromkeys(_AKA.findall(cells["Remarks"]))),
         programs=programs,
+        countries=list(details.nationalities),
+        dates_of_birth=details.dates_of_birth,
+        places_of_birth=details.places_of_birth,
+        nationalities=details.nationalities,
+        identifiers=details.identifiers,
+        gender=details.gender,
         source_url=SDN_DETAIL_URL.format(cells["ent_num"]),
     )
+    return entry, details.aliases
+
+
+def _linked(line: int, row: list[str], columns: list[str], by_number: dict, file: str) -> dict:
+    if len(row) != len(columns):
+        raise ListFormatError(line, f"expected {len(columns)} columns, found {len(row)}", file)
+    cells = dict(zip(columns, row, strict=True))
+    if cells["ent_num"] not in by_number:
+        raise ListFormatError(line, f"ent_num {cells['ent_num']!r} is not in sdn.csv", file)
+    return cells
+
+
+def _alt_row(line: int, row: list[str], by_number: dict) -> tuple[str, str, str]:
+    cells = _linked(line, row, ALT_COLUMNS, by_number, "alt.csv")
+    kind = cells["alt_type"].lower()
+    if kind not in ("aka", "fka", "nka"):
+        raise ListFormatError(
+            line, f"alt_type {cells['alt_type']!r} is not aka, fka or nka", "alt.csv"
+        )
+    if not cells["alt_name"]:
+        raise ListFormatError(line, "the alias is empty", "alt.csv")
+    return cells["ent_num"], cells["alt_name"], kind
+
+
+def _add_row(line: int, row: list[str], by_number: dict) -> tuple[str, str]:
+    cells = _linked(line, row, ADD_COLUMNS, by_number, "add.csv")
+    return cells["ent_num"], country_or_text(cells["country"]) if cells["country"] else ""
 
 
 PARSERS = {"csl": parse_csl, "sdn": parse_sdn}

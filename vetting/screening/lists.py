@@ -8,62 +8,99 @@ from django.db import transaction
 
 from vetting import permissions
 from vetting.audit.services import audit_record
+from vetting.errors import DomainError
 from vetting.permissions import Action
 
-from .importers import PARSERS, ListFormatError
+from .importers import PARSERS, ListFormatError, ParsedEntry
 from .matching import ListName, ScreeningIndex
 from .models import ListEntry, ListVersion
 
 _cache = threading.local()
 
 
+OFAC_COMPANIONS = {"alt": "alt.csv", "add": "add.csv"}  # files that go with sdn.csv only
+
+
+def list_checksum(data: bytes, companions: dict[str, bytes]) -> str:
+    """SHA-256 of the file alone (as before companions existed), or of the set: the
+    same files again give the same checksum, a different alt.csv a different one."""
+    if not companions:
+        return hashlib.sha256(data).hexdigest()
+    parts = [f"main={hashlib.sha256(data).hexdigest()}"]
+    parts += [f"{role}={hashlib.sha256(blob).hexdigest()}" for role, blob in companions.items()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 @transaction.atomic
-def list_import(*, actor, data: bytes, fmt: str, filename: str = "") -> tuple[ListVersion, bool]:
-    """Store a list file as a new version; returns (version, created). The same file
-    again returns the existing version and creates nothing. A malformed file raises
-    ListFormatError (with its line) before anything is written.
-    Side effects: entries, audit event, and after commit the re-screening of every
-    organization with an active clearance."""
+def list_import(
+    *,
+    actor,
+    data: bytes,
+    fmt: str,
+    filename: str = "",
+    alt: bytes | None = None,
+    add: bytes | None = None,
+) -> tuple[ListVersion, bool]:
+    """Store a list file (for the SDN, optionally with its alt.csv and add.csv) as a
+    new version; returns (version, created). The same set of files again returns the
+    existing version and creates nothing. A malformed file raises ListFormatError
+    (naming the file and line) before anything is written.
+    Side effects: entries, an audit event naming each file and its SHA-256, and after
+    commit the re-screening of every organization with an active clearance."""
     if actor is not None:
         permissions.require(actor, Action.SCREENING_LIST_IMPORT)
     if fmt not in PARSERS:
         raise ListFormatError(0, f"unknown format {fmt!r}; use csl or sdn")
-    checksum = hashlib.sha256(data).hexdigest()
+    companions = {role: blob for role, blob in (("alt", alt), ("add", add)) if blob is not None}
+    if companions and fmt != "sdn":
+        names = " and ".join(OFAC_COMPANIONS[role] for role in companions)
+        raise DomainError(f"{names} can be imported only with Treasury's sdn.csv (format sdn).")
+    checksum = list_checksum(data, companions)
     existing = ListVersion.objects.filter(checksum=checksum).first()
     if existing is not None:
         return existing, False
-    parsed = PARSERS[fmt](data)
+    parsed = PARSERS[fmt](data, **companions)
     version = ListVersion.objects.create(
         source=fmt, filename=filename[:255], checksum=checksum, rows=len(parsed), imported_by=actor
     )
-    ListEntry.objects.bulk_create(
-        [
-            ListEntry(
-                version=version,
-                list_code=p.list_code,
-                source_name=p.source_name[:200],
-                record_id=p.record_id[:100],
-                entry_type=p.entry_type[:20],
-                name=p.name[:500],
-                aliases=p.aliases,
-                programs=p.programs,
-                countries=p.countries,
-                source_url=p.source_url,
-            )
-            for p in parsed
-        ],
-        batch_size=2000,
-    )
+    ListEntry.objects.bulk_create([_entry(version, p) for p in parsed], batch_size=2000)
+    files = {"main": _file_facts(data) | {"filename": filename}}
+    files |= {OFAC_COMPANIONS[role]: _file_facts(blob) for role, blob in companions.items()}
     audit_record(
         actor=actor,
         action="screening.list_imported",
         obj=version,
-        data={"source": fmt, "rows": len(parsed), "checksum": checksum},
+        data={"source": fmt, "rows": len(parsed), "checksum": checksum, "files": files},
     )
     from .tasks import rescreen_cleared_organizations
 
     transaction.on_commit(lambda: rescreen_cleared_organizations.delay(version.pk), robust=True)
     return version, True
+
+
+def _file_facts(blob: bytes) -> dict:
+    return {"sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
+
+
+def _entry(version: ListVersion, p: ParsedEntry) -> ListEntry:
+    return ListEntry(
+        version=version,
+        list_code=p.list_code,
+        source_name=p.source_name[:200],
+        record_id=p.record_id[:100],
+        entry_type=p.entry_type[:20],
+        name=p.name[:500],
+        aliases=p.aliases,
+        alias_types=p.alias_types,
+        programs=p.programs,
+        countries=p.countries,
+        dates_of_birth=p.dates_of_birth,
+        places_of_birth=p.places_of_birth,
+        nationalities=p.nationalities,
+        identifiers=p.identifiers,
+        gender=p.gender[:10],
+        source_url=p.source_url,
+    )
 
 
 def current_versions() -> list[ListVersion]:

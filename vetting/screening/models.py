@@ -79,7 +79,11 @@ class ListVersion(models.Model):
 
     source = models.CharField(max_length=10, choices=Format.choices)
     filename = models.CharField(max_length=255, blank=True)
-    checksum = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the file.")
+    checksum = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 of the file, or of its set (sdn.csv with alt.csv, add.csv).",
+    )
     rows = models.PositiveIntegerField()
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -94,6 +98,10 @@ class ListVersion(models.Model):
 
 
 class ListEntry(models.Model):
+    """One party on a list version. The identifying details (dates and places of
+    birth, nationalities, documents, gender) are as the list states them; their
+    shapes are in docs/screening-list-entries.md."""
+
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entries")
     list_code = models.CharField(
         max_length=10, db_index=True, help_text="EL, DPL, SDN, ... (the code in the source)."
@@ -105,8 +113,32 @@ class ListEntry(models.Model):
     entry_type = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=500)
     aliases = models.JSONField(default=list)
+    alias_types = models.JSONField(
+        default=dict, blank=True, help_text='Alias -> "aka", "fka" or "nka", for each alias.'
+    )
     programs = models.JSONField(default=list)
-    countries = models.JSONField(default=list)
+    countries = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every country tied to the entry: nationalities, and for the SDN "
+        "the countries of its addresses (ISO codes, or the text when unknown).",
+    )
+    dates_of_birth = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"text", "year", "month", "day", "circa", "earliest", "latest"}]',
+    )
+    places_of_birth = models.JSONField(default=list, blank=True, help_text="As written.")
+    nationalities = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Nationalities and citizenships: ISO 3166 alpha-2 codes, or the text when "
+        "it names no country we know.",
+    )
+    identifiers = models.JSONField(
+        default=list, blank=True, help_text='[{"type", "number", "country"}]: passports, IDs, ...'
+    )
+    gender = models.CharField(max_length=10, blank=True, help_text='"Male", "Female" or empty.')
     source_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
