@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from vetting import permissions
 from vetting.console.admin_tools import ReadOnlyAdmin
@@ -197,6 +198,17 @@ class AdjudicationForm(forms.ModelForm):
         fields = ["status", "rationale"]
 
 
+def _table(header, rows):
+    """A small HTML table of plain values (every cell escaped)."""
+    head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in header))
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
+    )
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(admin.ModelAdmin):
     list_display = ["subject_name", "matched_name", "score", "status", "list_code", "run"]
@@ -215,6 +227,10 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "matched_name",
         "matched_alias",
         "score",
+        "name_score",
+        "why_it_matched",
+        "identifiers_compared",
+        "listed_details",
         "normalizations",
         "adjudicated_by",
         "adjudicated_at",
@@ -224,6 +240,43 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     @admin.display(description="list")
     def list_code(self, hit):
         return hit.entry.list_code
+
+    @admin.display(description="why it matched")
+    def why_it_matched(self, hit):
+        rows = [
+            (r["query"] or "—", r["listed"] or "—", r["rule"], f"{100 * r['similarity']:.0f}")
+            for r in hit.explanation
+        ]
+        return _table(("Screened word", "Listed word", "Rule", "Similarity"), rows)
+
+    @admin.display(description="identifiers compared")
+    def identifiers_compared(self, hit):
+        rows = [
+            (f["identifier"], f["declared"], f["listed"], f["outcome"], f"{f['effect']:+.0f}")
+            for f in hit.identifiers
+        ]
+        if not rows:
+            return "None: the declaration or the entry gives no date of birth or citizenship."
+        return _table(("Identifier", "Declared", "Listed", "Outcome", "Effect"), rows)
+
+    @admin.display(description="listed details")
+    def listed_details(self, hit):
+        entry = hit.entry
+        rows = [
+            ("Type", entry.entry_type or "—"),
+            ("Programs", ", ".join(entry.programs) or "—"),
+            ("Dates of birth", "; ".join(d["text"] for d in entry.dates_of_birth) or "—"),
+            ("Nationalities", ", ".join(entry.nationalities) or "—"),
+            ("Places of birth", "; ".join(entry.places_of_birth) or "—"),
+            (
+                "Documents",
+                "; ".join(
+                    f"{i['type']} {i['number']} {i['country']}".strip() for i in entry.identifiers
+                )
+                or "—",
+            ),
+        ]
+        return _table(("", ""), rows)
 
     def has_add_permission(self, request):
         return False

@@ -211,8 +211,21 @@ class ScreeningHit(models.Model):
     matched_alias = models.BooleanField(
         default=False, help_text="The matched name is one of the entry's aliases."
     )
-    score = models.FloatField()
+    score = models.FloatField(
+        help_text="The name score raised or lowered by the declared person's identifiers."
+    )
+    name_score = models.FloatField(null=True, blank=True, help_text="The names' score alone.")
     normalizations = models.JSONField(default=list)
+    explanation = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"query", "listed", "rule", "similarity"}]: which word matched which.',
+    )
+    identifiers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"identifier", "declared", "listed", "outcome", "effect"}]',
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -16,37 +16,78 @@ from vetting.errors import AlreadyDecided
 from vetting.gated_models.models import ReviewStep
 from vetting.permissions import Action
 
+from . import identifiers
 from .lists import current_index
-from .models import DeniedParty, ScreeningHit, ScreeningRun
+from .matching.index import ORGANIZATION, PERSON
+from .models import DeniedParty, ListEntry, ScreeningHit, ScreeningRun
 from .selectors import denial_of
 
 DENIED_PARTY = "denied_party"
 SCREENING_HIT = "screening_hit"
 
 
+KIND_OF_SUBJECT = {
+    ScreeningHit.Subject.ORGANIZATION: ORGANIZATION,
+    ScreeningHit.Subject.PERSON: PERSON,
+}
+
+
 def run_screening(run: ScreeningRun, subjects) -> list[ScreeningHit]:
-    """Screen (kind, name, declaration) subjects into hits of ``run``."""
+    """Screen (kind, name, declaration) subjects into hits of ``run``: a person's name
+    against listed individuals, an organization's against entities, vessels and
+    aircraft. A declared person's date of birth and citizenships raise or lower each
+    hit's name score (``identifiers``); the hit keeps both scores and the findings."""
     index, versions = current_index()
     run.versions.set(versions)
     hits = []
     for kind, name, declaration in subjects:
-        for hit in index.search(name, threshold=run.threshold):
-            hits.append(
-                ScreeningHit(
-                    run=run,
-                    subject_kind=kind,
-                    subject_name=name[:300],
-                    declaration=declaration,
-                    entry_id=hit.record,
-                    matched_name=hit.matched_name[:500],
-                    matched_alias=hit.is_alias,
-                    score=hit.score,
-                    normalizations=list(hit.normalizations),
-                )
-            )
+        hits += _subject_hits(index, run, kind, name, declaration)
     ScreeningHit.objects.bulk_create(hits)
     run.subjects = len(subjects)
     run.save(update_fields=["subjects"])
+    return hits
+
+
+def _subject_hits(index, run, kind, name, declaration) -> list[ScreeningHit]:
+    born = getattr(declaration, "date_of_birth", None)
+    citizenships = [c.code for c in getattr(declaration, "citizenships", None) or ()]
+    declared = born is not None or bool(citizenships)
+    floor = run.threshold - (identifiers.MOST_RAISED if declared else 0)
+    found = index.search(name, threshold=floor, kind=KIND_OF_SUBJECT[kind])
+    details = {
+        pk: (dates, nationalities)
+        for pk, dates, nationalities in ListEntry.objects.filter(
+            pk__in=[hit.record for hit in found]
+        ).values_list("pk", "dates_of_birth", "nationalities")
+    }
+    hits = []
+    for hit in found:
+        dates, nationalities = details.get(hit.record, ([], []))
+        effect, findings = identifiers.compare(
+            born=born,
+            citizenships=citizenships,
+            entry_dates=dates,
+            entry_nationalities=nationalities,
+        )
+        score = round(min(100.0, max(0.0, hit.score + effect)), 1)
+        if score < run.threshold:
+            continue
+        hits.append(
+            ScreeningHit(
+                run=run,
+                subject_kind=kind,
+                subject_name=name[:300],
+                declaration=declaration,
+                entry_id=hit.record,
+                matched_name=hit.matched_name[:500],
+                matched_alias=hit.is_alias,
+                score=score,
+                name_score=hit.score,
+                normalizations=list(hit.normalizations),
+                explanation=list(hit.explanation),
+                identifiers=[f.as_dict() for f in findings],
+            )
+        )
     return hits
 
 

@@ -13,8 +13,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from .normalize import Name
 from .tokens import INITIAL, token_match
 from .vocab import PARTICLES
@@ -25,6 +23,7 @@ LISTED_EXTRA = 0.15
 PARTICLE_WEIGHT = 0.3
 INITIAL_WEIGHT = 1.5
 GLUED = "spacing"
+GLUED_SIMILARITY = 0.96
 # The most a name can score on one shared word.
 ONE_WORD_CAP = 80.0
 
@@ -86,15 +85,10 @@ def rarity_weights(document_frequency: dict[str, int], names: int) -> Callable[[
 def _glued(q: Name, c: Name) -> Match | None:
     if len(q.tokens) == len(c.tokens):
         return None
-    a, b = q.joined, c.joined
-    if a == b:
-        similarity = 0.97
-    elif min(len(a), len(b)) >= 8 and OSA.distance(a, b, score_cutoff=1) <= 1:
-        similarity = 0.90
-    else:
-        return None
-    pair = TokenPair(" ".join(q.tokens), " ".join(c.tokens), GLUED, similarity)
-    return Match(score=100 * similarity - 1, pairs=(pair,))
+    if q.joined != c.joined:
+        return None  # (the index retrieves glued names by their exact glued form)
+    pair = TokenPair(" ".join(q.tokens), " ".join(c.tokens), GLUED, GLUED_SIMILARITY)
+    return Match(score=100 * GLUED_SIMILARITY, pairs=(pair,))
 
 
 def _not_set_aside(tokens: list[str], other: Name) -> tuple[str, ...]:
