@@ -43,8 +43,21 @@ class Name:
         return "".join(self.tokens)
 
 
+# Cyrillic and Greek letters that look like Latin ones, the usual evasions; the rest
+# comes from the Unicode confusables table.
+LOOKALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХІЈЅУаеорсхуіјѕԁһԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ",
+        "ABEKMHOPCTXIJSYaeopcxyijsdhqw" "ABEZHIKMNOPTYXokvptux",
+        strict=True,
+    )
+)
+
+
 @lru_cache(maxsize=4096)
 def _latin_lookalike(char: str) -> str | None:
+    if char in LOOKALIKES:
+        return LOOKALIKES[char]
     found = confusables.is_confusable(char, preferred_aliases=["latin"])
     for item in found or ():
         for glyph in item["homoglyphs"]:
@@ -107,7 +120,7 @@ def _reorder_comma(text: str, applied: list[str]) -> str:
 
 def _tail_word(word: str) -> bool:
     w = word.replace(".", "")
-    return w in GENERATIONAL or w in CORPORATE or w in TITLES
+    return w in GENERATIONAL or w in CORPORATE  # ("SMITH, Dr" is "Dr SMITH")
 
 
 def _join_letter_runs(tokens: list[str]) -> list[str]:
@@ -131,7 +144,7 @@ def _join_letter_runs(tokens: list[str]) -> list[str]:
 def _set_aside(token: str, kind: str | None, leading: bool, kept: int) -> bool:
     """Titles before a person's name, generational suffixes after it, and the corporate
     forms of an organization are not part of the name. ``kind`` None: any of them."""
-    personal = (leading and token in TITLES) or (token in GENERATIONAL and kept >= 2)
+    personal = (leading and token in TITLES) or (token in GENERATIONAL and kept >= 1)
     if kind != "organization" and personal:
         return True
     return kind != "person" and token in CORPORATE
@@ -148,7 +161,8 @@ def normalize_name(text: str, kind: str | None = None) -> Name:
     tokens = [t.translate(DIGIT_LETTERS) if not t.isdigit() else t for t in raw]
     if tokens != raw:
         applied.append("digits_as_letters")
-    tokens = _join_letter_runs(tokens)
+    if kind != "person":  # 'S A' of a person is two initials
+        tokens = _join_letter_runs(tokens)
     kept, set_aside = [], []
     leading = True  # titles only count before the name starts ("Dr John", not "John Major")
     for token in tokens:

@@ -15,7 +15,7 @@ import jellyfish
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
-from .vocab import GLUED_PARTICLES
+from .vocab import GLUED_PARTICLES, PARTICLES
 
 # Spellings that transliteration and OCR produce for the same sound or shape, applied
 # in one pass: letter groups first, then single letters.
@@ -69,6 +69,11 @@ RULE_SIMILARITY = {
 }
 
 
+# A particle (al, bin, abdul) paired with a name word is likelier a coincidence than
+# the name misspelt: such a pair counts less, and loses to a better pairing.
+PARTICLE_PAIR_PENALTY = 0.04
+
+
 def _dedouble(text: str) -> str:
     return _DOUBLES.sub(r"\1", text)
 
@@ -80,6 +85,8 @@ def translit_form(token: str) -> str:
     folded = token
     for digraph, vowel in (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("iy", "i")):
         folded = folded.replace(digraph, vowel)
+    if folded[:2] in ("ju", "iu", "ja", "ia"):  # Cyrillic ю, я: Yuk / Juk / Iuk
+        folded = "y" + folded[1:]
     folded = _GROUPS.sub(lambda m: _GROUP_FOLD[m.group()], folded).translate(_LETTER_FOLD)
     return _dedouble(folded)
 
@@ -98,13 +105,14 @@ def consonants(token: str) -> str:
     return _dedouble(token[0] + _VOWELS.sub("", token[1:])) if token else ""
 
 
-_OCR = re.compile(r"rn|cl|vv|ii|nn|ri")
-_OCR_FOLD = {"rn": "m", "cl": "d", "vv": "w", "ii": "u", "nn": "m", "ri": "n"}
+_OCR = re.compile(r"rn|cl|vv|l")
+_OCR_FOLD = {"rn": "m", "cl": "d", "vv": "w", "l": "i"}
 
 
 @lru_cache(maxsize=300_000)
 def ocr_form(token: str) -> str:
-    """Letter groups a scanner reads as one letter (rn/m, cl/d, vv/w) folded."""
+    """Letter groups a scanner reads as one letter (rn/m, cl/d, vv/w) folded, and l/i
+    (a digit 1 becomes i in normalizing: "A1i" is "Ali")."""
     return _OCR.sub(lambda m: _OCR_FOLD[m.group()], token)
 
 
@@ -114,6 +122,12 @@ def vowel_poor(token: str) -> bool:
 
 def _deletions(prefix: str, text: str) -> set[str]:
     return {prefix + text[:i] + text[i + 1 :] for i in range(len(text))} | {prefix + text}
+
+
+def _vowels_dropped(a: str, b: str) -> bool:
+    """One side lost at least two of its vowels (Crls / Carlos, D'aml / Damelio)."""
+    count = [len(re.findall(r"[aeiou]", t[1:])) for t in (a, b)]
+    return vowel_poor(a) != vowel_poor(b) or abs(count[0] - count[1]) >= 2
 
 
 def _particle_rest(token: str) -> str:
@@ -134,6 +148,8 @@ def token_keys(token: str) -> frozenset[str]:
         keys |= _deletions("v:", vowel_blind(token))
         keys.add("p:" + token[:4])
         keys.add("m:" + jellyfish.metaphone(token))
+    else:  # a letter dropped from four letters, or added to three
+        keys.add("d:" + token)
     rest = _particle_rest(token)
     if rest:
         keys |= {"x:" + rest, "t:" + translit_form(rest)}
@@ -176,7 +192,7 @@ def token_match(a: str, b: str) -> tuple[float, str]:
         found.append((0.93, TRANSLITERATION))
     elif _one_voicing_change(vowel_blind(a), vowel_blind(b)):
         found.append((0.90, TRANSLITERATION))  # Ahmet / Ahmad
-    if vowel_poor(a) != vowel_poor(b) and consonants(a) == consonants(b):
+    if consonants(a) == consonants(b) and _vowels_dropped(a, b):
         found.append((RULE_SIMILARITY[VOWELLESS], VOWELLESS))
     if ocr_form(a) == ocr_form(b):
         found.append((RULE_SIMILARITY[OCR], OCR))
@@ -184,7 +200,14 @@ def token_match(a: str, b: str) -> tuple[float, str]:
         found.append((RULE_SIMILARITY[TRUNCATION], TRUNCATION))
     if _particle_rest(long_) == short:
         found.append((RULE_SIMILARITY[PARTICLE], PARTICLE))
-    if len(short) >= 5 and jellyfish.metaphone(a) == jellyfish.metaphone(b) and ratio(a, b) >= 70:
+    if (
+        len(short) >= 5
+        and a[0] == b[0]
+        and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+        and ratio(a, b) >= 70
+    ):
         found.append((RULE_SIMILARITY[PHONETIC], PHONETIC))
     similarity, rule = max(found)
+    if (a in PARTICLES) != (b in PARTICLES):
+        similarity -= PARTICLE_PAIR_PENALTY
     return (similarity, rule) if similarity > 0 else (0.0, "")

@@ -13,10 +13,11 @@ TITLES = _words(
 mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father
 sheikh shaykh sheik haji hajji hadji mullah imam ayatollah gen general col colonel
 maj major capt captain lt lieutenant adm admiral sgt hon honorable excellency his her
+maulana mawlana maulvi mawlawi mufti qari sayyid sayyed seyyed eng engr engineer
 """
 )
 
-GENERATIONAL = _words("jr jnr junior sr snr senior ii iii iv v")
+GENERATIONAL = _words("jr jnr junior sr snr senior ii iii iv")
 
 # Corporate forms, written without dots or spaces ("s.a." -> "sa", "l.l.c." -> "llc").
 CORPORATE = _words(
@@ -25,7 +26,7 @@ inc incorporated corp corporation co company ltd limited llc llp lp plc pllc
 gmbh ag kg mbh sa sas sarl srl spa bv nv oy ab as asa aps pte pty bhd sdn
 ooo oao zao pao pjsc ojsc cjsc jsc tov kk gk sl slu cv sapi sab
 ltda eirl sprl senc sdervl sderl sadecv sderldecv fze fzco fzc fzllc wll spc saog saoc
-sae pvt kft zrt doo ead ood sro spzoo cia
+sae pvt kft zrt doo ead ood sro spzoo cia ao too mv mt
 """
 )
 
