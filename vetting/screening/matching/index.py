@@ -145,4 +145,4 @@ class ScreeningIndex:
                     normalizations=tuple(dict.fromkeys(query.applied + listed.applied)),
                     explanation=tuple(match.explain()),
                 )
-        return sorted(best.values(), key=lambda h: -h.score)
+        return sorted(best.values(), key=lambda h: (-h.score, str(h.record)))

@@ -47,8 +47,8 @@ class Name:
 # comes from the Unicode confusables table.
 LOOKALIKES = dict(
     zip(
-        "АВЕКМНОРСТХІЈЅУаеорсхуіјѕԁһԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ",
-        "ABEKMHOPCTXIJSYaeopcxyijsdhqw" "ABEZHIKMNOPTYXokvptux",
+        "АВЕКМНОРСТХІЈЅУаеорсхуіјѕԁһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ",
+        "ABEKMHOPCTXIJSYaeopcxyijsdhqwABEZHIKMNOPTYXokvptux",
         strict=True,
     )
 )
@@ -124,14 +124,15 @@ def _tail_word(word: str) -> bool:
 
 
 def _join_letter_runs(tokens: list[str]) -> list[str]:
-    """'s a' -> 'sa', 'l l c' -> 'llc', 's en c' -> 'senc' when the run spells a
-    corporate form."""
+    """'s a' -> 'sa', 'l l c' -> 'llc', 's en c' -> 'senc', 's de rl de cv' ->
+    'sderldecv' when the run of letters and short words spells a corporate form."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
         for j in range(min(len(tokens), i + 5), i + 1, -1):
             run = tokens[i:j]
-            if sum(len(t) == 1 for t in run) >= 2 and "".join(run) in CORPORATE:
+            letters = sum(len(t) == 1 for t in run) >= 2 or all(len(t) <= 3 for t in run)
+            if letters and "".join(run) in CORPORATE:
                 out.append("".join(run))
                 i = j
                 break

@@ -25,7 +25,7 @@ CORPORATE = _words(
 inc incorporated corp corporation co company ltd limited llc llp lp plc pllc
 gmbh ag kg mbh sa sas sarl srl spa bv nv oy ab as asa aps pte pty bhd sdn
 ooo oao zao pao pjsc ojsc cjsc jsc tov kk gk sl slu cv sapi sab
-ltda eirl sprl senc sdervl sderl sadecv sderldecv fze fzco fzc fzllc wll spc saog saoc
+ltda eirl sprl senc senca sdervl sderl sadecv sderldecv fze fzco fzc fzllc wll spc saog saoc
 sae pvt kft zrt doo ead ood sro spzoo cia ao too mv mt
 """
 )
