@@ -42,3 +42,46 @@ def test_listed_organizations_are_not_hits_for_a_person_of_the_same_name(real_li
     [hamas] = [h for h in index.search("HAMAS", kind="organization") if h.score == 100]
     assert hamas.record not in {h.record for h in index.search("HAMAS", kind="person")}
     assert index.search("SYRIATEL", kind="organization")[0].matched_name == "SYRIATEL"
+
+
+def test_retrieval_returns_exactly_what_scoring_every_listed_name_would(real_list):
+    """No candidate cut: for perturbed names of listed entries, the index's hits are the
+    hits found by scoring the query against every name on the list."""
+    import random
+
+    from bench.screening.perturb import CLASSES, perturb
+    from vetting.screening.matching import name_match, normalize_name
+
+    entries, index = real_list
+    rng = random.Random(11)
+    sample = rng.sample(entries, 1500)
+    listed = [
+        (e.record_id, KIND_OF_ENTRY[e.entry_type.lower()], normalize_name(text, kind=kind))
+        for e in sample
+        for kind in [KIND_OF_ENTRY[e.entry_type.lower()]]
+        for text in [e.name, *e.aliases]
+    ]
+    sample_ids = {e.record_id for e in sample}
+    checked = 0
+    for entry in rng.sample(sample, 60):
+        for cls in rng.sample(CLASSES, 4):
+            variant = perturb(entry.name, cls, rng, entry.entry_type)
+            if variant is None:
+                continue
+            kind = KIND_OF_ENTRY[entry.entry_type.lower()]
+            query = normalize_name(variant.text, kind=kind)
+            expected: dict[str, float] = {}
+            for record, listed_kind, name in listed:
+                if listed_kind != kind:
+                    continue
+                score = name_match(query, name, index.weights()).score
+                if score >= index.threshold:
+                    expected[record] = max(score, expected.get(record, 0.0))
+            found = {
+                h.record: h.score
+                for h in index.search(variant.text, kind=kind)
+                if h.record in sample_ids
+            }
+            assert found == expected, variant
+            checked += 1
+    assert checked >= 150

@@ -79,9 +79,9 @@ class ScreeningIndex:
         self._document_frequency.update(set(normalized.tokens))
         self._weight = None
 
-    def weight(self, token: str) -> float:
-        """How much a token proves: its rarity among the list's names."""
-        return token_weight(self._ready(), token)
+    def weights(self):
+        """The rarity weights ``name_match`` scores this list's names with."""
+        return self._ready()
 
     def _ready(self):
         if self._weight is None:
