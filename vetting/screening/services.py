@@ -70,7 +70,9 @@ def _subject_hits(index, run, kind, name, declaration) -> list[ScreeningHit]:
             entry_nationalities=nationalities,
         )
         score = round(min(100.0, max(0.0, hit.score + effect)), 1)
-        if score < run.threshold:
+        if score < run.threshold and hit.score < run.threshold:
+            # Identifiers lift a near match into a hit, and lower a hit's score, but never
+            # hide a name match: a declared date of birth is the applicant's word.
             continue
         hits.append(
             ScreeningHit(
