@@ -89,6 +89,10 @@ def test_listed_spans_years_and_circa_dates_are_compared_as_spans():
         {"text": "circa 1958", "earliest": "1958-01-01", "latest": "1958-12-31", "circa": True}
     ]
     unreadable = [{"text": "unknown", "earliest": None, "latest": None}]
+    year_one = [
+        {"text": "circa 0001", "earliest": "0001-01-01", "latest": "0001-12-31", "circa": True}
+    ]
+    assert identifiers.date_of_birth_finding(date(1960, 3, 1), year_one).outcome == "conflicts"
     assert identifiers.date_of_birth_finding(date(1956, 7, 1), year).outcome == "agrees"
     assert identifiers.date_of_birth_finding(date(1956, 7, 1), year).effect == (
         identifiers.DOB_AGREES
@@ -133,3 +137,19 @@ def test_an_organization_name_is_not_matched_against_listed_people(cast, lists):
     org.save(update_fields=["legal_name"])
     run = _screened(cast, "Alice Example")
     assert not run.hits.filter(subject_kind="organization").exists()
+
+
+@pytest.mark.django_db
+def test_only_those_who_may_see_citizenship_see_the_declared_identifiers(cast, lists):
+    declared = date(1970, 1, 15)  # close to the listed 1970-01-12: a hit either way
+    [hit] = _screened(
+        cast, "Reza Mohamad Karimi", date_of_birth=declared, citizenships=["IR"]
+    ).hits.all()
+    url = f"/admin/screening/screeninghit/{hit.pk}/change/"
+    shown = verified_client(cast.export).get(url).content.decode()
+    assert "Identifiers compared" in shown and declared.isoformat() in shown
+    for user in (cast.officer, cast.government):
+        page = verified_client(user).get(url)
+        assert page.status_code == 200
+        assert "Identifiers compared" not in page.content.decode()
+        assert declared.isoformat() not in page.content.decode()

@@ -85,3 +85,27 @@ def test_retrieval_returns_exactly_what_scoring_every_listed_name_would(real_lis
             assert found == expected, variant
             checked += 1
     assert checked >= 150
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "listed"),
+    [
+        ("H.A.M.A.S", "organization", "HAMAS"),
+        ("H A M A S", "organization", "HAMAS"),
+        ("H.E.Z.B.O.L.L.A.H", "organization", "HIZBALLAH"),
+        ("HEZB ALLAH", "organization", "HIZBALLAH"),
+        ("THE HAMAS", "organization", "HAMAS"),
+        ("HIZBALLAH PARTY", "organization", "HIZBALLAH"),
+        ("KIMJONGUN", "person", "KIM, Jong Un"),
+        ("Comrade Kim Jong Un", "person", "KIM, Jong Un"),
+        ("Hajj Qasem Soleimani", "person", "SOLEIMANI, Qasem"),
+        ("Qasem Soleimani PhD", "person", "SOLEIMANI, Qasem"),
+        ("Qasem Abbas Soleimani", "person", "SOLEIMANI, Qasem"),
+        ("Nicolas Jose Maduro Moros", "person", "MADURO MOROS, Nicolas"),
+        ("Presidente Nicolas Maduro Moros", "person", "MADURO MOROS, Nicolas"),
+        ("Hassan Nasr Allah", "person", "NASRALLAH, Hasan"),
+    ],
+)
+def test_evasive_spellings_of_listed_names_are_hits(real_list, written, kind, listed):
+    _, index = real_list
+    assert listed in {h.matched_name for h in index.search(written, kind=kind)}

@@ -180,6 +180,12 @@ def test_the_audit_event_names_each_file_of_the_set():
         (b'36123,1,"aka","A",-0- \r\n4702,2,"aka"\r\n', 2, "expected 5 columns, found 3"),
         (b'36123,1,"wka","A",-0- \r\n', 1, "alt_type 'wka' is not aka, fka or nka"),
         (b'36123,1,"aka",-0- ,-0- \r\n', 1, "the alias is empty"),
+        (
+            b'36123,1,"aka","A",-0- \r\n36123,2,"aka","X\x00Y",-0- \r\n',
+            2,
+            "the line holds a NUL character",
+        ),
+        (b'\xb2,1,"aka","A",-0- \r\n', 1, "the file is not UTF-8 text"),
     ],
 )
 def test_a_malformed_alt_csv_names_its_line_and_imports_nothing(alt, line, problem):

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from vetting import permissions
 from vetting.console.admin_tools import ReadOnlyAdmin
+from vetting.console.application_detail import may_see_citizenship
 from vetting.errors import DomainError
 from vetting.permissions import Action
 
@@ -287,6 +288,9 @@ class ScreeningHitAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
+        if not may_see_citizenship(request.user):
+            # The declared date of birth and citizenships are export-control data.
+            fields = [f for f in fields if f != "identifiers_compared"]
         pending = obj is not None and obj.status == ScreeningHit.Status.PENDING
         return [*fields, "no_conflict"] if pending else fields
 

@@ -45,6 +45,8 @@ def _single(text: str) -> tuple[int, int | None, int | None, date, date] | None:
             continue
         parts = match.groupdict()
         year = int(parts["year"])
+        if not 1800 <= year <= 2200:
+            return None  # not a date of birth we can compare ("circa 0001")
         month = _month(parts["month"]) if parts.get("month") else None
         if parts.get("month") and month is None:
             return None

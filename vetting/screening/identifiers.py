@@ -43,8 +43,9 @@ def _span(listed: dict) -> tuple[date, date] | None:
     if not listed.get("earliest") or not listed.get("latest"):
         return None
     earliest, latest = date.fromisoformat(listed["earliest"]), date.fromisoformat(listed["latest"])
-    if listed.get("circa"):
-        earliest, latest = earliest - CIRCA_SLACK, latest + CIRCA_SLACK
+    if listed.get("circa"):  # (clamped: a list may write "circa 0001")
+        earliest = max(date.min + CIRCA_SLACK, earliest) - CIRCA_SLACK
+        latest = min(date.max - CIRCA_SLACK, latest) + CIRCA_SLACK
     return earliest, latest
 
 

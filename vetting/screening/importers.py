@@ -112,10 +112,14 @@ def _split(cell: str) -> list[str]:
 
 def _decode(data: bytes, file: str = "") -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ListFormatError(line, "the file is not UTF-8 text", file) from exc
+    if "\x00" in text:  # PostgreSQL stores no NUL in text
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ListFormatError(line, "the line holds a NUL character", file)
+    return text
 
 
 def parse_csl(data: bytes) -> list[ParsedEntry]:
@@ -241,7 +245,7 @@ def _sdn_row(line: int, row: list[str]) -> tuple[ParsedEntry, list[tuple[str, st
     if len(row) != len(SDN_COLUMNS):
         raise ListFormatError(line, f"expected {len(SDN_COLUMNS)} columns, found {len(row)}")
     cells = dict(zip(SDN_COLUMNS, row, strict=True))
-    if not cells["ent_num"].isdigit():
+    if not (cells["ent_num"].isascii() and cells["ent_num"].isdigit()):
         raise ListFormatError(line, f"ent_num {cells['ent_num']!r} is not a number")
     if not cells["SDN_Name"]:
         raise ListFormatError(line, "the name is empty")

@@ -10,13 +10,15 @@ could have been a hit: there is no cut that drops a better match.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .normalize import Name, normalize_name
-from .score import listed_weight, name_match, rarity_weights, token_weight
-from .tokens import token_keys
+from .score import QUERY_EXTRA_COVERED, listed_weight, name_match, rarity_weights, token_weight
+from .tokens import token_keys, translit_form
+from .vocab import PARTICLES
 
 PERSON, ORGANIZATION = "person", "organization"
+MAX_JOINED_VARIANTS = 3
 KIND_OF_ENTRY = {
     "individual": PERSON,
     "entity": ORGANIZATION,
@@ -49,7 +51,7 @@ class Hit:
 def _name_keys(name: Name) -> set[str]:
     """Keys of the tokens and of the words set aside: a query word matching a listed
     title or corporate form is set aside too (``score``), so it must find the name."""
-    keys = {"g:" + name.joined}
+    keys = {"g:" + form for form in name.glued_forms}
     for token in name.tokens + name.set_aside:
         keys |= token_keys(token) if len(token) > 1 else {"i:" + token}
     return keys
@@ -63,6 +65,7 @@ class ScreeningIndex:
         self._document_frequency: Counter[str] = Counter()
         self._weight = None
         self._listed_weights: list[float] = []
+        self._core_sizes: list[int] = []
 
     def __len__(self) -> int:
         return len(self._names)
@@ -87,6 +90,9 @@ class ScreeningIndex:
         if self._weight is None:
             self._weight = rarity_weights(self._document_frequency, len(self._names))
             self._listed_weights = [listed_weight(n, self._weight) for _, n, _ in self._names]
+            self._core_sizes = [
+                sum(t not in PARTICLES for t in n.tokens) for _, n, _ in self._names
+            ]
         return self._weight
 
     def candidates(self, query: Name, threshold: float | None = None, kind: str | None = None):
@@ -95,23 +101,30 @@ class ScreeningIndex:
         weight = self._ready()
         postings = self._postings
         words = []
-        for token in query.tokens:
-            if len(token) > 1:
-                keys = [k for k in token_keys(token) | {"i:" + token[0]} if k in postings]
-                words.append(
-                    (token_weight(weight, token), set().union(*(postings[k] for k in keys)))
-                )
-        glued = set(postings.get("g:" + query.joined, ()))
-        pool = set().union(glued, *(found for _, found in words))
+        for token, count in Counter(t for t in query.tokens if len(t) > 1).items():
+            keys = [k for k in token_keys(token) | {"i:" + token[0]} if k in postings]
+            found = set().union(*(postings[k] for k in keys))
+            words.append((count * token_weight(weight, token), count, found))
+        glued = set().union(*(postings.get("g:" + f, ()) for f in query.glued_forms))
+        pool = set().union(glued, *(found for _, _, found in words))
+        asked = sum(count for _, count, _ in words)
         ratio = threshold / 100
-        names, listed = self._names, self._listed_weights
+        names, listed, cores = self._names, self._listed_weights, self._core_sizes
         kept = []
         for position in pool:
             if kind and names[position][2] not in (kind, ""):
                 continue
             if position not in glued:
                 total = listed[position]
-                missing = sum(w for w, found in words if position not in found)
+                missing = absent = 0
+                for w, count, found in words:
+                    if position not in found:
+                        missing += w
+                        absent += count
+                if asked - absent >= cores[position]:
+                    # Enough query words to pair every listed word: then an unpaired
+                    # query word may cost as little as QUERY_EXTRA_COVERED of its weight.
+                    missing *= QUERY_EXTRA_COVERED
                 if missing and total < ratio * (total + missing):
                     continue  # even a perfect match of the shared tokens falls short
             kept.append(position)
@@ -129,6 +142,30 @@ class ScreeningIndex:
             return []
         weight = self._ready()
         best: dict[object, Hit] = {}
+        for asked in (query, *self._joined_variants(query)):
+            self._score(asked, text, threshold, kind, weight, best)
+        return sorted(best.values(), key=lambda h: (-h.score, str(h.record)))
+
+    def _joined_variants(self, query: Name) -> list[Name]:
+        """The query with two neighbouring words written as one, where the list has
+        such a word ("Nasr Allah" / NASRALLAH, "Hezb Allah" / HIZBALLAH)."""
+        variants = []
+        tokens = query.tokens
+        for i in range(len(tokens) - 1):
+            if len(tokens[i]) < 2 or len(tokens[i + 1]) < 2:
+                continue
+            joined = tokens[i] + tokens[i + 1]
+            if "x:" + joined in self._postings or "t:" + translit_form(joined) in self._postings:
+                variants.append(
+                    replace(
+                        query,
+                        tokens=(*tokens[:i], joined, *tokens[i + 2 :]),
+                        applied=(*query.applied, "words_joined"),
+                    )
+                )
+        return variants[:MAX_JOINED_VARIANTS]
+
+    def _score(self, query: Name, text: str, threshold, kind, weight, best: dict) -> None:
         for position in self.candidates(query, threshold, kind):
             item, listed, _ = self._names[position]
             match = name_match(query, listed, weight)
@@ -145,4 +182,3 @@ class ScreeningIndex:
                     normalizations=tuple(dict.fromkeys(query.applied + listed.applied)),
                     explanation=tuple(match.explain()),
                 )
-        return sorted(best.values(), key=lambda h: (-h.score, str(h.record)))

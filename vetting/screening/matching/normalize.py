@@ -42,6 +42,15 @@ class Name:
     def joined(self) -> str:
         return "".join(self.tokens)
 
+    @cached_property
+    def glued_forms(self) -> frozenset[str]:
+        """The name written without spaces, in each order its words can be read in
+        (given names first or surname first: KIMJONGUN, JONGUNKIM)."""
+        n = len(self.tokens)
+        if n > 4:
+            return frozenset({self.joined})
+        return frozenset("".join(self.tokens[k:] + self.tokens[:k]) for k in range(n))
+
 
 # Cyrillic and Greek letters that look like Latin ones, the usual evasions; the rest
 # comes from the Unicode confusables table.
@@ -137,8 +146,15 @@ def _join_letter_runs(tokens: list[str]) -> list[str]:
                 i = j
                 break
         else:
-            out.append(tokens[i])
-            i += 1
+            j = i
+            while j < len(tokens) and len(tokens[j]) == 1:
+                j += 1
+            if j - i >= 3:  # "H.A.M.A.S", "H A M A S": one word spelt out
+                out.append("".join(tokens[i:j]))
+                i = j
+            else:
+                out.append(tokens[i])
+                i += 1
     return out
 
 

@@ -5,7 +5,8 @@ weight of the listed token, which is its rarity on the list (a shared
 "Mohammed" or "Trading" proves little, a shared "Rusakevich" much). A query
 token that pairs with nothing counts fully against the match (a different
 given name is a different person); a listed token the query does not mention
-counts a little (a missing middle name). Names written with different spacing
+counts a little (a missing middle name), and so does a query word beside every
+word of a listed name of two or more. Names written with different spacing
 are also compared glued together ("INTER PAL" / "INTERPAL").
 """
 
@@ -19,6 +20,11 @@ from .vocab import PARTICLES
 
 # Share of its weight a listed token the query does not mention counts against a match.
 LISTED_EXTRA = 0.15
+# Share of its weight a query word counts against a match that has every word of the
+# listed name (a middle name the list leaves out: "Qasem Abbas SOLEIMANI"); otherwise
+# an unpaired query word counts fully (a different given name is a different person).
+QUERY_EXTRA_COVERED = 0.3
+COVERED_SIMILARITY = 0.9
 # Particles (al, bin, van) and initials prove little whichever side they are on.
 PARTICLE_WEIGHT = 0.3
 INITIAL_WEIGHT = 1.5
@@ -85,14 +91,23 @@ def rarity_weights(document_frequency: dict[str, int], names: int) -> Callable[[
 def _glued(q: Name, c: Name) -> Match | None:
     if len(q.tokens) == len(c.tokens):
         return None
-    if q.joined != c.joined:
-        return None  # (the index retrieves glued names by their exact glued form)
+    if not q.glued_forms & c.glued_forms:
+        return None  # (the index retrieves glued names by their exact glued forms)
     pair = TokenPair(" ".join(q.tokens), " ".join(c.tokens), GLUED, GLUED_SIMILARITY)
     return Match(score=100 * GLUED_SIMILARITY, pairs=(pair,))
 
 
 def _not_set_aside(tokens: list[str], other: Name) -> tuple[str, ...]:
     return tuple(t for t in tokens if not any(token_match(t, s)[0] for s in other.set_aside))
+
+
+def _covered(pairs: list[TokenPair], c: Name) -> bool:
+    """Every word of the listed name (but particles) is paired with a query word
+    written alike (what the index's bound assumes: see ``index.candidates``)."""
+    core = sum(t not in PARTICLES for t in c.tokens)
+    alike = [p for p in pairs if p.similarity >= COVERED_SIMILARITY and p.rule != INITIAL]
+    paired_core = sum(p.listed not in PARTICLES for p in pairs)
+    return len(pairs) >= 2 and len(alike) == len(pairs) and paired_core >= core
 
 
 def _enough_pairs(pairs: list[TokenPair], q: Name, c: Name) -> bool:
@@ -130,7 +145,8 @@ def name_match(q: Name, c: Name, weight: Callable[[str], float] = length_weight)
     # for a listed "Company") is not part of the name either.
     unmatched_q = _not_set_aside([t for i, t in enumerate(q.tokens) if i not in used_q], c)
     unmatched_c = _not_set_aside([t for j, t in enumerate(c.tokens) if j not in used_c], q)
-    denominator += sum(token_weight(weight, t) for t in unmatched_q)
+    extra = QUERY_EXTRA_COVERED if _covered(pairs, c) else 1.0
+    denominator += extra * sum(token_weight(weight, t) for t in unmatched_q)
     denominator += LISTED_EXTRA * sum(token_weight(weight, t) for t in unmatched_c)
     score = 100 * numerator / denominator if denominator else 0.0
     if not _enough_pairs(pairs, q, c):

@@ -14,10 +14,11 @@ mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father
 sheikh shaykh sheik haji hajji hadji mullah imam ayatollah gen general col colonel
 maj major capt captain lt lieutenant adm admiral sgt hon honorable excellency his her
 maulana mawlana maulvi mawlawi mufti qari sayyid sayyed seyyed eng engr engineer
+haj hajj sardar comrade marshal don senor sr president presidente
 """
 )
 
-GENERATIONAL = _words("jr jnr junior sr snr senior ii iii iv")
+GENERATIONAL = _words("jr jnr junior sr snr senior ii iii iv phd esq md")
 
 # Corporate forms, written without dots or spaces ("s.a." -> "sa", "l.l.c." -> "llc").
 CORPORATE = _words(
@@ -27,6 +28,7 @@ gmbh ag kg mbh sa sas sarl srl spa bv nv oy ab as asa aps pte pty bhd sdn
 ooo oao zao pao pjsc ojsc cjsc jsc tov kk gk sl slu cv sapi sab
 ltda eirl sprl senc senca sdervl sderl sadecv sderldecv fze fzco fzc fzllc wll spc saog saoc
 sae pvt kft zrt doo ead ood sro spzoo cia ao too mv mt
+the group party movement
 """
 )
 
