@@ -153,3 +153,20 @@ def test_only_those_who_may_see_citizenship_see_the_declared_identifiers(cast, l
         assert page.status_code == 200
         assert "Identifiers compared" not in page.content.decode()
         assert declared.isoformat() not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_name_with_a_direction_override_is_refused_naming_the_field(cast, lists):
+    """'\u202eSAMAH' displays as HAMAS but is screened as SAMAH: such names are refused."""
+    from django.core.exceptions import ValidationError
+
+    app = cast.draft()
+    with pytest.raises(ValidationError) as refused:
+        declare(cast, app, "\u202eSAMAH")
+    assert "legal_name" in refused.value.message_dict
+    assert "U+202E" in refused.value.message_dict["legal_name"][0]
+    org = cast.org
+    org.legal_name = "Acme\u200b Power"
+    with pytest.raises(ValidationError) as refused:
+        org.full_clean()
+    assert "legal_name" in refused.value.message_dict

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries.fields import CountryField
 
+from vetting.organizations import identifiers
+
 
 class PersonnelDeclaration(models.Model):
     class UsPersonStatus(models.TextChoices):
@@ -27,7 +29,7 @@ class PersonnelDeclaration(models.Model):
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="personnel"
     )
-    legal_name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, validators=[identifiers.validate_legal_name])
     work_email = models.EmailField()
     role = models.CharField("role in the organization", max_length=200)
     work_country = CountryField("country they work from")

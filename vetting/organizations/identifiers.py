@@ -72,3 +72,18 @@ def validate_cage(value: str) -> None:
     cage = normalize_cage(value)
     if len(cage) != 5 or not cage.isalnum() or not cage.isascii():
         raise ValidationError("A CAGE code has exactly 5 letters or digits.", code="cage_format")
+
+
+def validate_legal_name(value: str) -> None:
+    """A name is screened as written: invisible and direction-control characters (a
+    right-to-left override shows SAMAH as HAMAS) have no place in it."""
+    import unicodedata
+
+    hidden = [c for c in value if unicodedata.category(c) in ("Cc", "Cf")]
+    if hidden:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in hidden}))
+        raise ValidationError(
+            f"Remove the invisible or direction-control characters ({codes}); type the "
+            "name as it is written in the person's or organization's documents.",
+            code="hidden_characters",
+        )

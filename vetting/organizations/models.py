@@ -33,7 +33,7 @@ class Organization(models.Model):
         PRIVATE_COMPANY = "private_company", "Private company"
         NON_PROFIT = "non_profit", "Non-profit"
 
-    legal_name = models.CharField(max_length=300)
+    legal_name = models.CharField(max_length=300, validators=[identifiers.validate_legal_name])
     uei = models.CharField(
         "UEI",
         max_length=12,
