@@ -201,12 +201,14 @@ class AdjudicationForm(forms.ModelForm):
 
 def _table(header, rows):
     """A small HTML table of plain values (every cell escaped)."""
-    head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in header))
+    head = format_html_join("", "<th scope='col'>{}</th>", ((h,) for h in header if h))
     body = format_html_join(
         "",
         "<tr>{}</tr>",
         ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
     )
+    if not head:
+        return format_html("<table><tbody>{}</tbody></table>", body)
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 
 
@@ -232,7 +234,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "why_it_matched",
         "identifiers_compared",
         "listed_details",
-        "normalizations",
+        "how_it_was_read",
         "adjudicated_by",
         "adjudicated_at",
     ]
@@ -241,6 +243,10 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     @admin.display(description="list")
     def list_code(self, hit):
         return hit.entry.list_code
+
+    @admin.display(description="how the names were read")
+    def how_it_was_read(self, hit):
+        return ", ".join(n.replace("_", " ") for n in hit.normalizations) or "As written."
 
     @admin.display(description="why it matched")
     def why_it_matched(self, hit):
