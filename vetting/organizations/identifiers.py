@@ -25,6 +25,19 @@ _EIN_PREFIX_RANGES = [
 VALID_EIN_PREFIXES = frozenset(n for lo, hi in _EIN_PREFIX_RANGES for n in range(lo, hi + 1))
 
 
+def name_key(name: str) -> str:
+    """A legal name as the deny list compares it: compatibility forms folded, case
+    folded, runs of spaces one space, no spaces at the ends."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def domain_key(domain: str) -> str:
+    """A web or email domain as the deny list compares it."""
+    return (domain or "").strip().lower().rstrip(".")
+
+
 def normalize_uei(value: str) -> str:
     return value.strip().upper()
 

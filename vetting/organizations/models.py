@@ -34,6 +34,13 @@ class Organization(models.Model):
         NON_PROFIT = "non_profit", "Non-profit"
 
     legal_name = models.CharField(max_length=300, validators=[identifiers.validate_legal_name])
+    name_key = models.CharField(
+        max_length=300,
+        editable=False,
+        db_index=True,
+        blank=True,
+        help_text="The legal name as the deny list compares it (identifiers.name_key).",
+    )
     uei = models.CharField(
         "UEI",
         max_length=12,
@@ -87,11 +94,18 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.legal_name
 
+    def save(self, *args, **kwargs):
+        self.name_key = identifiers.name_key(self.legal_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "legal_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.uei = identifiers.normalize_uei(self.uei)
         self.ein = identifiers.normalize_ein(self.ein) if self.ein else ""
         self.cage = identifiers.normalize_cage(self.cage)
-        self.domain = self.domain.strip().lower().rstrip(".")
+        self.domain = identifiers.domain_key(self.domain)
 
 
 class Membership(models.Model):

@@ -20,7 +20,7 @@ from . import identifiers
 from .lists import current_index
 from .matching.index import ORGANIZATION, PERSON
 from .models import DeniedParty, ListEntry, ScreeningHit, ScreeningRun
-from .selectors import denial_of
+from .selectors import denial_of, denial_of_email_domains
 
 DENIED_PARTY = "denied_party"
 SCREENING_HIT = "screening_hit"
@@ -143,10 +143,7 @@ def _denied_person_domain(application) -> DeniedParty | None:
     """A deny-listed email domain used by a declared person or a member of the applicant."""
     declared = application.personnel.values_list("work_email", flat=True)
     members = application.organization.members.values_list("email", flat=True)
-    domains = {email.rsplit("@", 1)[-1].lower() for email in [*declared, *members]}
-    return DeniedParty.objects.filter(
-        kind=DeniedParty.Kind.EMAIL_DOMAIN, email_domain__in=domains
-    ).first()
+    return denial_of_email_domains(email.rsplit("@", 1)[-1] for email in [*declared, *members])
 
 
 def reject_denied_party(application, denial: DeniedParty) -> None:
