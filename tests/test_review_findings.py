@@ -9,7 +9,7 @@ working again after its member was removed) is tests/portal/test_invitation_view
 import pytest
 from django.utils import timezone
 
-from tests.api.test_check_replay import Server
+from tests.api.test_check_wsgi import Server
 from tests.console.conftest import verified_client
 from tests.factories import complete_draft, make_user
 from vetting.accounts.roles import Role

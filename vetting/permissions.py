@@ -217,8 +217,7 @@ def require(actor, action: Action, obj=None) -> None:
 
 # --- machine keys -------------------------------------------------------------
 # Which kind of gateway key each API endpoint answers. Every API path asks
-# ``key_refusal``: the django-ninja endpoints, the check's middleware and its replay
-# (which only resends answers the middleware gave, after asking).
+# vetting.api.decision.decide, which asks ``key_refusal`` first.
 KEY_ENDPOINTS = {
     "check": "gateway",
     "certificate": "gateway",

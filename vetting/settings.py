@@ -130,11 +130,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     # Tests run real Celery workers in other processes: they need a file, not :memory:.
     _db["TEST"] = {"NAME": str(VAR_DIR / "test-vetting.sqlite3")}
-elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
-    # Lets the clearance check run its one query as a prepared statement
-    # (vetting.api.lookup); Django's own cursors bind client-side and never prepare.
-    # Set DB_PREPARED_STATEMENTS=false behind a pooler that cannot keep them.
-    _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "prepare_threshold": 5}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -393,5 +388,3 @@ DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
 # runs use between transactional tests) and the test database's creation.
 DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 AUDIT_CHECKPOINT_LOG = env_str("AUDIT_CHECKPOINT_LOG", str(VAR_DIR / "audit-checkpoints.jsonl"))
-# Serve GET /api/v1/_bare (a constant JSON answer) for bench/check_load only.
-VETTING_BENCH_BARE = env_bool("VETTING_BENCH_BARE", False)

@@ -1,6 +1,7 @@
 """The benchmark's Django-side steps, run in their own process with the benchmark's
-environment: ``seed`` makes a cleared organization and a gateway key and prints them
-as JSON; ``revoke <clearance id> <officer id>`` revokes and prints the commit time."""
+environment: ``seed`` makes two cleared organizations and a gateway key for both
+models and prints them as JSON; ``revoke <clearance id> <officer id>`` revokes and
+prints the commit time."""
 
 import json
 import os
@@ -11,7 +12,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.check_load.bench_settings")
 django.setup()
 
 from django.db import transaction  # noqa: E402
@@ -21,21 +22,21 @@ def seed():
     from tests.factories import Cast
     from vetting.api.keys import gateway_key_create
 
-    cast = Cast()
-    clearance = cast.walk_to("approved").clearance
-    _, key = gateway_key_create(actor=cast.officer, name="bench", gated_model_ids=[cast.model.pk])
-    print(
-        json.dumps(
-            {
-                "organization": clearance.organization_id,
-                "model": cast.model.slug,
-                "serial": clearance.serial,
-                "clearance": clearance.pk,
-                "officer": cast.officer.pk,
-                "key": key,
-            }
-        )
+    casts = [Cast(), Cast()]
+    cleared = [cast.walk_to("approved").clearance for cast in casts]
+    _, key = gateway_key_create(
+        actor=casts[0].officer, name="bench", gated_model_ids=[c.model.pk for c in casts]
     )
+    facts = {
+        which: {
+            "organization": clearance.organization_id,
+            "model": cast.model.slug,
+            "serial": clearance.serial,
+            "clearance": clearance.pk,
+        }
+        for which, cast, clearance in zip(("first", "second"), casts, cleared, strict=True)
+    }
+    print(json.dumps({**facts, "officer": casts[0].officer.pk, "key": key}))
 
 
 def revoke(clearance_id, officer_id):

@@ -1,7 +1,6 @@
-"""A separate worker process for test_check_under_load: calls the check in a loop
-through the production WSGI application (vetting.wsgi: the replay layer, then
-Django's handler; its own memo and generation view, like a gunicorn worker) and
-prints one JSON list of [time, cleared, HTTP status] triples."""
+"""A separate worker process for the revocation tests: calls the check in a loop
+through the production WSGI application (vetting.wsgi, with its own memo, like a
+gunicorn worker) and prints one JSON list of [time sent, cleared, HTTP status]."""
 
 import json
 import os
@@ -24,7 +23,8 @@ call(application, "/api/v1/check", params, headers=headers)  # warm up before th
 print("ready", flush=True)
 deadline = time.time() + seconds
 while time.time() < deadline:
+    sent = time.time()
     answer = call(application, "/api/v1/check", params, headers=headers)
     cleared = answer.status == 200 and answer.json()["cleared"]
-    samples.append([time.time(), cleared, answer.status])
+    samples.append([sent, cleared, answer.status])
 print(json.dumps(samples), flush=True)

@@ -18,10 +18,10 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import BeforeValidator, Field
 
-from vetting import permissions
 from vetting.audit import checkpoints as audit_checkpoints
 
-from . import certificates, check, freshness, keys, partner, sync
+from . import certificates, check, keys, partner, sync
+from .decision import UNAUTHENTICATED, decide
 from .schemas import (
     CertificateOut,
     CheckOut,
@@ -72,7 +72,7 @@ def _invalid(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    response = _error(request, 401, "A valid API key is required (Authorization: Bearer vk_...).")
+    response = _error(request, 401, UNAUTHENTICATED)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -82,7 +82,6 @@ def _api_error(request, exc):
     return _error(request, exc.status, exc.detail)
 
 
-@api.exception_handler(freshness.Unavailable)
 @api.exception_handler(DatabaseError)
 def _unavailable(request, exc):
     return _error(
@@ -95,9 +94,10 @@ def _unavailable(request, exc):
 
 
 def _require_kind(request, endpoint: str) -> keys.KeyInfo:
-    refusal = permissions.key_refusal(request.auth.kind, endpoint)
-    if refusal:
-        raise check.ApiError(403, refusal)
+    """403 unless the key's kind may ask ``endpoint`` (decide's first question)."""
+    answer = decide(request.auth, endpoint)
+    if answer.status != 200:
+        raise check.ApiError(answer.status, answer.detail)
     return request.auth
 
 
@@ -116,11 +116,12 @@ def check_clearance(
     ),
 ):
     """Whether the organization is cleared for the model now; if not, `reason` says
-    why. An answer is at most one second stale; send `Cache-Control: no-cache` to
-    have this one read from the database. A 503 means the service cannot know now:
-    treat the organization as not cleared and retry."""
-    # Answered by vetting.api.replay and CheckMiddleware before Django's URL routing;
-    # this route documents it (and answers identically if the middleware is removed).
+    why. An answer is at most 0.5 s older than the last change to it; send
+    `Cache-Control: no-cache` to have this one's clearances read from the database.
+    A 503 means the service cannot know now: treat the organization as not cleared
+    and retry."""
+    # Answered by CheckMiddleware before Django's URL routing; this route documents
+    # it (and answers identically if the middleware is removed).
     return check.check_view(request)
 
 
@@ -137,8 +138,8 @@ def jwks(request):
 )
 def status_list(request):
     check.reject_unknown(request.GET, frozenset())
-    _require_kind(request, "status_list")
-    token, etag = certificates.status_list_document()
+    key = _require_kind(request, "status_list")
+    token, etag = certificates.status_list_document(key)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
@@ -204,8 +205,8 @@ def clearances(request, params: Query[SyncParams]):
 )
 def partner_list(request):
     check.reject_unknown(request.GET, frozenset())
-    _require_kind(request, "partner_list")
-    document = partner.partner_list_document(partner.partner_list_publish())
+    key = _require_kind(request, "partner_list")
+    document = partner.partner_list_document(partner.partner_list_publish(key))
     return {
         "version": document["version"],
         "token": partner.partner_list_signed(document),

@@ -10,6 +10,7 @@ List. Verifiers combine the two offline (see vetting/gateway_verifier.py).
 import base64
 import gzip
 import hashlib
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,10 +18,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from vetting.clearances.models import Clearance
-from vetting.clearances.selectors import evaluate
-from vetting.gated_models.models import GatedModel
 
-from . import freshness, signing
+from . import decision, freshness, signing
+from .decision import decide
+
+log = logging.getLogger(__name__)
 
 CERTIFICATE_TYP = "vetting-clearance+jwt"
 STATUS_LIST_TYP = "statuslist+jwt"
@@ -60,14 +62,11 @@ def certificate_mint(clearance: Clearance) -> str:
     return signing.sign(certificate_claims(clearance), typ=CERTIFICATE_TYP)
 
 
-def _bits() -> bytearray:
+def _bits(key) -> bytearray:
     """Bit i (most significant bit first in each byte) set = clearance with
-    status_index i is not valid now."""
-    from vetting.screening.selectors import denied_organization_ids
-
-    models = {m.pk: m for m in GatedModel.objects.prefetch_related("restored_sectors")}
-    restored = {pk: [s.pk for s in m.restored_sectors.all()] for pk, m in models.items()}
-    denied = denied_organization_ids()
+    status_index i is not valid now, as ``decide`` answers ``key`` about it."""
+    models = decision.models_by_id()
+    denied = decision.denied_ids()
     now = timezone.now()
     rows = list(
         Clearance.objects.exclude(status_index=None).only(
@@ -83,15 +82,15 @@ def _bits() -> bytearray:
     size = max([MIN_STATUS_BITS, *[c.status_index + 1 for c in rows]])
     bits = bytearray((size + 7) // 8)
     for clearance in rows:
-        model = models[clearance.gated_model_id]
-        status = evaluate(
-            [clearance],
-            model_suspended=model.access_status == GatedModel.AccessStatus.SUSPENDED,
-            restored_sector_ids=restored[model.pk],
+        answer = decide(
+            key,
+            "status_list",
+            model=models[clearance.gated_model_id],
+            clearances=[clearance],
             denied=clearance.organization_id in denied,
             now=now,
         )
-        if not status.cleared:
+        if not answer.cleared:
             bits[clearance.status_index // 8] |= 0x80 >> (clearance.status_index % 8)
     return bits
 
@@ -101,20 +100,20 @@ def encode_bits(bits: bytes) -> str:
     return base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
 
 
-def status_list_document() -> tuple[str, str]:
-    """(signed token, ETag). The bitstring is recomputed once per check generation
-    per process; the signed token is shared through the cache by content, so every
-    worker serves the same bytes and ETag, and re-signed (new iat/exp) after 10
-    minutes, so a verifier never holds an expired list while the service is up."""
-    memo = freshness.memo()
-    encoded = memo.get("status_bits")
-    if encoded is None:
-        encoded = memo["status_bits"] = encode_bits(_bits())
+def status_list_document(key) -> tuple[str, str]:
+    """(signed token, ETag) for ``key`` (admitted to the status list). The bitstring
+    is recomputed at most every freshness.MAX_AGE per process (the status list
+    names no key: any admitted key gets the same bits); the signed token is shared
+    through the cache by content, so every worker serves the same bytes and ETag,
+    and re-signed (new iat/exp) after 10 minutes, so a verifier never holds an
+    expired list while the service is up. With the cache down, each worker signs
+    its own (the bits are the same; the ETag then differs between workers)."""
+    encoded = freshness.fetch(("status_bits",), lambda: encode_bits(_bits(key)))
     # Keyed by signing key too: after a rotation the list is re-signed at once.
     digest = hashlib.sha256(encoded.encode()).hexdigest()
     shared_key = f"vetting:api:status-list:{signing.keys()[0].kid}:{digest}"
     now = timezone.now()
-    entry = cache.get(shared_key)
+    entry = _shared(cache.get, shared_key)
     if entry is None or now.timestamp() - entry[2] >= STATUS_LIST_RESIGN_AFTER.total_seconds():
         claims = {
             "iss": settings.BASE_URL,
@@ -127,5 +126,14 @@ def status_list_document() -> tuple[str, str]:
         token = signing.sign(claims, typ=STATUS_LIST_TYP)
         etag = '"' + hashlib.sha256(token.encode()).hexdigest()[:32] + '"'
         entry = (token, etag, now.timestamp())
-        cache.set(shared_key, entry, timeout=int(STATUS_LIST_LIFETIME.total_seconds()))
+        _shared(cache.set, shared_key, entry, timeout=int(STATUS_LIST_LIFETIME.total_seconds()))
     return entry[0], entry[1]
+
+
+def _shared(operation, *args, **kwargs):
+    """A cache call whose failure costs only sharing (None then)."""
+    try:
+        return operation(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any cache-client error: sign locally
+        log.warning("the shared cache is unavailable; signing the status list locally")
+        return None

@@ -74,8 +74,8 @@ def gateway_key_create(
 
 @transaction.atomic
 def gateway_key_revoke(*, actor, key_id: int) -> GatewayKey:
-    """Revoke a key: the next request with it gets 401 (the check generation is
-    bumped in this transaction). Side effects: audit event ``gateway_key.revoked``."""
+    """Revoke a key: requests with it get 401 within freshness.MAX_AGE of the commit.
+    Side effects: audit event ``gateway_key.revoked``."""
     _require_key_admin(actor)
     key = lock(GatewayKey, key_id)
     if key.revoked_at is not None:
@@ -104,26 +104,26 @@ def authenticate(raw: str | None) -> KeyInfo | None:
     return None if raw is None else authenticate_hash(hash_key(raw))
 
 
+def _read_key(digest: str) -> KeyInfo | bool:
+    row = (
+        GatewayKey.objects.filter(secret_hash=digest, revoked_at__isnull=True)
+        .values_list("id", "kind", "secret_hash")
+        .first()
+    )
+    if row is None:
+        return False
+    model_ids = frozenset(
+        GatewayKey.gated_models.through.objects.filter(gatewaykey_id=row[0]).values_list(
+            "gatedmodel_id", flat=True
+        )
+    )
+    return KeyInfo(row[0], row[1], row[2], model_ids)
+
+
 def authenticate_hash(digest: str) -> KeyInfo | None:
-    """The facts of the live key whose SHA-256 is ``digest``, else None. Cached per
-    check generation, so a revocation (which bumps it) is seen at once."""
-    keys = freshness.memo().setdefault("keys", {})
-    info = keys.get(digest)
-    if info is None:
-        row = (
-            GatewayKey.objects.filter(secret_hash=digest, revoked_at__isnull=True)
-            .values_list("id", "kind", "secret_hash")
-            .first()
-        )
-        if row is None:
-            keys[digest] = False
-            return None
-        model_ids = frozenset(
-            GatewayKey.gated_models.through.objects.filter(gatewaykey_id=row[0]).values_list(
-                "gatedmodel_id", flat=True
-            )
-        )
-        info = keys[digest] = KeyInfo(row[0], row[1], row[2], model_ids)
+    """The facts of the live key whose SHA-256 is ``digest``, else None. Kept at most
+    freshness.MAX_AGE, so a revocation is seen within it (at once in this process)."""
+    info = freshness.fetch(("key", digest), lambda: _read_key(digest))
     if info is False or not hmac.compare_digest(info.secret_hash, digest):
         return None
     note_use(info)

@@ -1,4 +1,6 @@
-"""The partner list: active clearances as a signed, versioned document.
+"""The partner list: the clearances that clear their organization now (``decide``:
+active, unexpired, model available to its sector, organization not denied), as a
+signed, versioned document.
 
 Columns match the admin's partner-list CSV: organization, identifiers (UEI, EIN,
 CAGE), country, sectors, the clearance's sector, model, serial, seats, issued,
@@ -16,7 +18,8 @@ from django.utils import timezone
 from vetting.applications.models import ReviewDecision
 from vetting.clearances.models import Clearance, ClearanceState
 
-from . import signing
+from . import decision, signing
+from .decision import decide
 from .models import PartnerListVersion
 
 PARTNER_LIST_TYP = "vetting-partner-list+jwt"
@@ -35,15 +38,25 @@ def _signoffs(application_ids) -> dict[int, ReviewDecision]:
     return {d.application_id: d for d in decisions}
 
 
-def partner_rows() -> list[dict]:
-    """One row per active clearance, ordered by serial; the columns of the admin's
-    partner-list CSV (vetting/clearances/admin.py)."""
-    clearances = list(
-        Clearance.objects.filter(state=ClearanceState.ACTIVE)
+def partner_rows(key) -> list[dict]:
+    """One row per clearance that ``decide`` answers ``key`` is cleared now, ordered
+    by serial; the columns of the admin's partner-list CSV (vetting/clearances/admin.py)."""
+    models, denied, now = decision.models_by_id(), decision.denied_ids(), timezone.now()
+    clearances = [
+        c
+        for c in Clearance.objects.filter(state=ClearanceState.ACTIVE)
         .select_related("organization", "gated_model", "sector")
         .prefetch_related("organization__sectors")
         .order_by("serial")
-    )
+        if decide(
+            key,
+            "partner_list",
+            model=models[c.gated_model_id],
+            clearances=[c],
+            denied=c.organization_id in denied,
+            now=now,
+        ).cleared
+    ]
     signoffs = _signoffs([c.application_id for c in clearances])
     rows = []
     for c in clearances:
@@ -75,11 +88,11 @@ def _digest(rows: list[dict]) -> str:
     return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
 
 
-def partner_list_publish() -> PartnerListVersion:
+def partner_list_publish(key) -> PartnerListVersion:
     """The current version, storing a new one first if the rows changed. Side
     effect: at most one PartnerListVersion row. Two racing callers: one inserts,
     the other reads what it inserted."""
-    rows = partner_rows()
+    rows = partner_rows(key)
     digest = _digest(rows)
     latest = PartnerListVersion.objects.first()
     if latest is not None and latest.digest == digest:

@@ -1,10 +1,10 @@
-"""Start a new check generation on every write that can change a check answer.
-
-Signals rather than calls in each service: they also catch writes made outside
-the services (the admin's change forms, data migrations, the deny-list import),
-and keep this cache concern out of other apps' modules. ``queryset.update()``
-sends no signal; the only ones used on these models (status_index on create,
-last_used_at, changed_at below) do not change an answer.
+"""On every write that can change an API answer, the writing process drops what it
+kept for the API as the write commits (freshness.changed), so it answers from the
+database at once; other processes need no telling (their memos end within
+freshness.MAX_AGE). Signals rather than calls in each service: they also catch
+writes made outside the services (the admin's change forms, data migrations, the
+deny-list import). ``queryset.update()`` sends no signal; such writes are seen
+within MAX_AGE like any other process's.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save

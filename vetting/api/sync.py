@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vetting.clearances.models import Clearance
-from vetting.clearances.selectors import evaluate
 
-from . import check
+from . import check, decision
+from .decision import decide
 from .keys import KeyInfo
 
 
@@ -23,8 +23,10 @@ def clearance_for_key(serial: str, key: KeyInfo) -> Clearance:
     )
     if clearance is None:
         raise check.ApiError(404, f"serial: no clearance has the serial {serial!r}.")
-    if clearance.gated_model_id not in key.model_ids:
-        raise check.ApiError(403, "This key is not scoped to that clearance's model.")
+    model = decision.models_by_id()[clearance.gated_model_id]
+    answer = decide(key, "certificate", model=model, clearances=[clearance])
+    if answer.status != 200:
+        raise check.ApiError(answer.status, answer.detail)
     return clearance
 
 
@@ -45,15 +47,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     return when, number
 
 
-def _row(clearance: Clearance, models_by_id: dict, denied: frozenset, now) -> dict:
+def _row(key: KeyInfo, clearance: Clearance, models_by_id: dict, denied: frozenset, now) -> dict:
     model = models_by_id[clearance.gated_model_id]
-    status = evaluate(
-        [clearance],
-        model_suspended=model.suspended,
-        restored_sector_ids=model.restored_sector_ids,
+    answer = decide(
+        key,
+        "sync",
+        model=model,
+        clearances=[clearance],
         denied=clearance.organization_id in denied,
         now=now,
     )
+    status = answer.clearance
     org = clearance.organization
     return {
         "serial": clearance.serial,
@@ -92,11 +96,11 @@ def clearance_page(
     page = list(rows[: limit + 1])
     has_more = len(page) > limit
     page = page[:limit]
-    models_by_id = {m.id: m for m in check.models().values()}
-    denied = check.denied_ids()
+    models_by_id = decision.models_by_id()
+    denied = decision.denied_ids()
     now = timezone.now()
     return {
-        "items": [_row(c, models_by_id, denied, now) for c in page],
+        "items": [_row(key, c, models_by_id, denied, now) for c in page],
         "next_cursor": encode_cursor(page[-1]) if page else cursor,
         "has_more": has_more,
     }
