@@ -395,7 +395,7 @@ LINES_BEFORE = {
     "lookup.py": 91,
     "keys.py": 153,
 }
-CHECK_CODE = ("check.py", "decision.py", "freshness.py", "keys.py")
+CHECK_CODE = ("check.py", "decision.py", "freshness.py", "compiled.py", "keys.py")
 
 
 def check_code_lines() -> tuple[dict, dict]:

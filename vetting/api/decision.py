@@ -21,6 +21,7 @@ from vetting.clearances.selectors import ClearanceStatus, evaluate
 from vetting.gated_models.models import GatedModel
 
 from . import freshness
+from .compiled import Compiled
 
 UNAUTHENTICATED = "A valid API key is required (Authorization: Bearer vk_...)."
 # Endpoints whose answers are about one model's clearances: the key must be scoped
@@ -95,17 +96,24 @@ def decide(
     return Decision(200, None, status)
 
 
+# One row per (model, restored sector), the sector None when there is none.
+_MODELS = Compiled(
+    lambda: GatedModel.objects.values_list("pk", "slug", "access_status", "restored_sectors")
+)
+
+
 def _read_models() -> dict[str, ModelInfo]:
+    found: dict[int, tuple] = {}
     restored: dict[int, set[int]] = {}
-    for model_id, sector_id in GatedModel.restored_sectors.through.objects.values_list(
-        "gatedmodel_id", "sector_id"
-    ):
-        restored.setdefault(model_id, set()).add(sector_id)
+    for pk, slug, status, sector_id in _MODELS.rows():
+        found[pk] = (slug, status)
+        if sector_id is not None:
+            restored.setdefault(pk, set()).add(sector_id)
     return {
         slug: ModelInfo(
             pk, slug, status == GatedModel.AccessStatus.SUSPENDED, frozenset(restored.get(pk, ()))
         )
-        for pk, slug, status in GatedModel.objects.values_list("pk", "slug", "access_status")
+        for pk, (slug, status) in found.items()
     }
 
 
@@ -125,15 +133,26 @@ def denied_ids() -> frozenset[int]:
     return freshness.fetch(("denied",), lambda: frozenset(denied_organization_ids()))
 
 
-_BY = {"id": "organization_id", "uei": "organization__uei"}
+_CLEARANCES = {
+    by: Compiled(
+        lambda org, model_id, field=field: Clearance.objects.filter(
+            **{field: org, "gated_model_id": model_id}
+        ).values_list(*FIELDS),
+        sentinel,
+        -434343,
+    )
+    for by, field, sentinel in (
+        ("id", "organization_id", -424242),
+        ("uei", "organization__uei", "SENTINEL-UEI"),
+    )
+}
 
 
 def clearances_for(org: tuple[str, int | str], model_id: int) -> list[ClearanceRow]:
     """The organization's clearances (any state) for the model; ``org`` is ("id", 42)
     or ("uei", "ABC...") as the check parses it. One indexed query."""
     by, value = org
-    rows = Clearance.objects.filter(**{_BY[by]: value, "gated_model_id": model_id})
-    return [ClearanceRow._make(row) for row in rows.values_list(*FIELDS)]
+    return [ClearanceRow._make(row) for row in _CLEARANCES[by].rows(value, model_id)]
 
 
 def facts_for(org: tuple[str, int | str], model: ModelInfo) -> tuple[list, bool]:

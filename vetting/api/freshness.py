@@ -16,9 +16,13 @@ The process that made a change drops its memo as the transaction commits
 (``changed``), so it answers from the database at once.
 
 The cost is one re-read per fact per worker every MAX_AGE: a few indexed queries a
-second per worker, however many requests it serves.
+second per worker, however many requests it serves, paid by the window's first
+request. Each process's windows start at a random phase of its own, so the workers
+of one server do not all pay it at the same instant.
 """
 
+import os
+import random
 import threading
 import time
 
@@ -31,6 +35,8 @@ MAX_ENTRIES = 100_000
 class _Memo:
     window: int = -1
     data: dict = {}
+    pid: int | None = None  # the process the phase was drawn in (gunicorn forks)
+    phase: float = 0.0
 
 
 _memo = _Memo()
@@ -39,7 +45,11 @@ _lock = threading.Lock()
 
 def memo() -> dict:
     """The memo of the current window; take it before the reads whose results go in."""
-    window = int(time.monotonic() / MAX_AGE)
+    if _memo.pid != os.getpid():
+        with _lock:
+            _memo.phase, _memo.pid = random.uniform(0, MAX_AGE), os.getpid()  # noqa: S311
+            _memo.data, _memo.window = {}, -1
+    window = int((time.monotonic() + _memo.phase) / MAX_AGE)
     if _memo.window != window:
         with _lock:
             if _memo.window != window:

@@ -24,6 +24,7 @@ from vetting.errors import InvalidState
 from vetting.permissions import Action
 
 from . import freshness
+from .compiled import Compiled
 from .models import GatewayKey
 
 KEY_PREFIX = "vk_"
@@ -104,20 +105,22 @@ def authenticate(raw: str | None) -> KeyInfo | None:
     return None if raw is None else authenticate_hash(hash_key(raw))
 
 
+# One row per model the live key is scoped to (None: scoped to none).
+_KEY = Compiled(
+    lambda digest: GatewayKey.objects.filter(
+        secret_hash=digest, revoked_at__isnull=True
+    ).values_list("id", "kind", "secret_hash", "gated_models"),
+    "SENTINEL-DIGEST",
+)
+
+
 def _read_key(digest: str) -> KeyInfo | bool:
-    row = (
-        GatewayKey.objects.filter(secret_hash=digest, revoked_at__isnull=True)
-        .values_list("id", "kind", "secret_hash")
-        .first()
-    )
-    if row is None:
+    rows = _KEY.rows(digest)
+    if not rows:
         return False
-    model_ids = frozenset(
-        GatewayKey.gated_models.through.objects.filter(gatewaykey_id=row[0]).values_list(
-            "gatedmodel_id", flat=True
-        )
-    )
-    return KeyInfo(row[0], row[1], row[2], model_ids)
+    key_id, kind, secret_hash, _ = rows[0]
+    model_ids = frozenset(row[3] for row in rows if row[3] is not None)
+    return KeyInfo(key_id, kind, secret_hash, model_ids)
 
 
 def authenticate_hash(digest: str) -> KeyInfo | None:
