@@ -32,6 +32,13 @@ def test_it_finds_the_organization_by_uei(gateway, cleared, cast):
     assert response.json()["cleared"] is True
 
 
+@pytest.mark.parametrize("organization", ["ZZZZ12345678", "123456789012345678"])
+def test_a_well_formed_organization_no_one_has_is_not_cleared(gateway, cast, organization):
+    response = gateway.check(organization, cast.model.slug)
+    assert response.status_code == 200
+    assert (response.json()["cleared"], response.json()["reason"]) == (False, "no_clearance")
+
+
 def test_it_answers_no_clearance_for_an_organization_without_one(gateway, cast):
     response = gateway.check(cast.org.pk, cast.model.slug)
     assert response.status_code == 200
@@ -114,13 +121,18 @@ def test_a_tiered_restoration_clears_only_restored_sectors(gateway, cleared, cas
         ({"model": "m"}, "organization: this parameter is required"),
         ({"organization": "1"}, "model: this parameter is required"),
         ({"organization": "abc", "model": "m"}, "organization: give a numeric id or a UEI"),
-        ({"organization": "1\x00", "model": "m"}, "organization: contains control characters"),
-        ({"organization": "9" * 30, "model": "m"}, "organization: the id is out of range"),
-        ({"organization": "0", "model": "m"}, "organization: the id is out of range"),
+        ({"organization": "1\x00", "model": "m"}, "organization: contains a control"),
+        ({"organization": "9" * 19, "model": "m"}, "organization: a numeric id has 1 to 18"),
+        ({"organization": "0", "model": "m"}, "organization: a numeric id has 1 to 18"),
+        ({"organization": "042", "model": "m"}, "organization: a numeric id has 1 to 18"),
+        ({"organization": " ABC123DEF456", "model": "m"}, "organization: give a numeric id"),
+        ({"organization": "ABC123456789", "model": "m"}, "organization: give a numeric id"),
         ({"organization": "1" * 65, "model": "m"}, "organization: at most 64 characters"),
         ({"organization": "1", "model": "no/slashes"}, "model: a model slug has only"),
         ({"organization": "1", "model": "m" * 61}, "model: at most 60 characters"),
         ({"organization": "1", "model": "m", "seat": "x" * 201}, "seat: at most 200 characters"),
+        ({"organization": "1", "model": "m", "seat": "a\u202eb"}, "seat: contains a control"),
+        ({"organization": "1", "model": "m", "seat": "a\nb"}, "seat: contains a control"),
     ],
 )
 def test_it_rejects_malformed_parameters_with_a_message(gateway, params, field):

@@ -54,8 +54,14 @@ def test_sync_filters_by_changed_since(gateway, cleared):
     [
         ({"changed_since": "yesterday"}, "changed_since"),
         ({"changed_since": "99999-01-01T00:00:00"}, "changed_since"),
+        ({"changed_since": "2026-01-31T12:00:00"}, "changed_since"),  # no offset
+        ({"changed_since": "2026-01-31"}, "changed_since"),
+        ({"changed_since": "2026-02-30T12:00:00Z"}, "changed_since"),
+        ({"changed_since": ""}, "changed_since"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "x" * 201}, "cursor"),
+        ({"cursor": "0" * 200}, "cursor"),
+        ({"cursor": ""}, "cursor"),
         ({"limit": "0"}, "limit"),
         ({"limit": "1" * 40}, "limit"),
     ],
@@ -64,6 +70,24 @@ def test_sync_rejects_bad_parameters_with_400(gateway, params, word):
     response = gateway.get("clearances", **params)
     assert response.status_code == 400
     assert word in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({"cursor": "0_0"}, 1),
+        ({"cursor": "9999999999999999_999999999999999999"}, 0),
+        ({"changed_since": "0000-01-01T00:00:00Z"}, 1),
+        ({"changed_since": "0001-01-01T00:00:00+23:59"}, 1),
+        ({"changed_since": "9999-12-31T23:59:59-23:59"}, 0),
+        ({"changed_since": "2016-12-31T23:59:60Z"}, 1),
+        ({"changed_since": "2999-12-31t23:59:59.9999999z"}, 0),
+    ],
+)
+def test_sync_answers_every_value_its_document_allows(gateway, cleared, params, count):
+    response = gateway.get("clearances", **params)
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == count
 
 
 def test_sync_and_certificates_refuse_auditor_keys(gateway, auditor_key):

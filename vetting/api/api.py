@@ -7,22 +7,21 @@ service cannot answer (gateways treat it as "not cleared").
 """
 
 import json
-import re
-from datetime import UTC, datetime
-from typing import Annotated
 
 from django.db import DatabaseError
 from django.http import HttpResponse
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from vetting.audit import checkpoints as audit_checkpoints
 
 from . import certificates, check, keys, partner, sync
 from .decision import UNAUTHENTICATED, decide
 from .schemas import (
+    CURSOR_PATTERN,
+    AuditKeys,
     CertificateOut,
     CheckOut,
     ClearancePage,
@@ -55,6 +54,8 @@ api = NinjaAPI(
 )
 
 ERRORS = {400: Error, 401: Error, 403: Error, 503: Unavailable}
+SERIAL_PATTERN = r"^[A-Z0-9-]+$"
+_ETAG = {"description": "The list's version.", "schema": {"type": "string"}}
 
 
 def _error(request, status: int, detail: str, **extra):
@@ -101,18 +102,39 @@ def _require_kind(request, endpoint: str) -> keys.KeyInfo:
     return request.auth
 
 
+ORGANIZATION_DESCRIPTION = (
+    "The organization's id (1 to 18 digits, not starting with 0) or its SAM.gov UEI "
+    "(12 letters and digits in either case, no O or I, not starting with 0, never nine "
+    "digits in a row). Nothing around it is stripped. An organization that matches but "
+    "does not exist is not cleared (reason `no_clearance`)."
+)
+
+
 @api.get(
     "/check",
     response={200: CheckOut, 404: Error, **ERRORS},
     summary="Is an organization cleared for a model now?",
+    openapi_extra={"responses": {404: {"description": "No gated model has that slug."}}},
 )
 def check_clearance(
     request,
-    organization: str = Query(..., description="Organization id or SAM.gov UEI."),
-    model: str = Query(..., description="Gated model slug."),
-    seat: str | None = Query(
+    organization: str = Query(
+        ..., pattern=check.ORGANIZATION_PATTERN, description=ORGANIZATION_DESCRIPTION
+    ),
+    model: str = Query(
+        ...,
+        pattern=check.MODEL_PATTERN,
+        description="Gated model slug; one no gated model has is a 404.",
+    ),
+    seat: str = Query(
         None,
-        description="Optional seat or end-user identifier, echoed back for the gateway's logs.",
+        max_length=check.SEAT_MAX_LENGTH,
+        pattern=check.SEAT_PATTERN,
+        description=(
+            "Optional seat or end-user identifier, echoed back for the gateway's logs "
+            "(empty is the same as absent). No control characters, line separators or "
+            "bidirectional controls."
+        ),
     ),
 ):
     """Whether the organization is cleared for the model now; if not, `reason` says
@@ -125,7 +147,12 @@ def check_clearance(
     return check.check_view(request)
 
 
-@api.get("/jwks", auth=None, response=Jwks, summary="Public keys that sign certificates")
+@api.get(
+    "/jwks",
+    auth=None,
+    response={200: Jwks, 400: Error},
+    summary="Public keys that sign certificates",
+)
 def jwks(request):
     check.reject_unknown(request.GET, frozenset())
     return certificates.signing.jwks()
@@ -135,12 +162,28 @@ def jwks(request):
     "/status-list",
     response={200: StatusListOut, 304: None, **ERRORS},
     summary="Signed status list (bit = 1: clearance not valid now)",
+    openapi_extra={
+        "responses": {
+            200: {"headers": {"ETag": _ETAG}},
+            304: {
+                "description": "Not Modified: If-None-Match names the current list's ETag.",
+                "headers": {"ETag": _ETAG},
+            },
+        }
+    },
 )
-def status_list(request):
+def status_list(
+    request,
+    if_none_match: str = Header(
+        None,
+        alias="If-None-Match",
+        description="The ETag of the list you hold: 304 while it is still the current one.",
+    ),
+):
     check.reject_unknown(request.GET, frozenset())
     key = _require_kind(request, "status_list")
     token, etag = certificates.status_list_document(key)
-    if etag in request.headers.get("If-None-Match", ""):
+    if etag in (if_none_match or ""):
         response = HttpResponse(status=304)
     else:
         response = api.create_response(request, {"status_list": token}, status=200)
@@ -153,30 +196,40 @@ def status_list(request):
     "/clearances/{serial}/certificate",
     response={200: CertificateOut, 404: Error, **ERRORS},
     summary="Signed certificate of one clearance",
+    openapi_extra={"responses": {404: {"description": "No clearance has that serial."}}},
 )
-def certificate(request, serial: str = Path(..., max_length=32, pattern=r"^[A-Z0-9-]+$")):
+def certificate(
+    request,
+    serial: str = Path(
+        ...,
+        max_length=32,
+        pattern=SERIAL_PATTERN,
+        description="The clearance's serial; one no clearance has is a 404.",
+    ),
+):
     check.reject_unknown(request.GET, frozenset())
     key = _require_kind(request, "certificate")
     clearance = sync.clearance_for_key(serial, key)
     return {"serial": clearance.serial, "certificate": certificates.certificate_mint(clearance)}
 
 
-def _iso_8601_only(value):
-    # pydantic would also take "0.5" as seconds since 1970; the API promises ISO 8601.
-    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("give an ISO 8601 time such as 2026-01-31T12:00:00Z")
-    return value
-
-
-IsoTime = Annotated[datetime, BeforeValidator(_iso_8601_only)]
-
-
 class SyncParams(Schema):
-    changed_since: IsoTime | None = Field(
-        None, description="ISO 8601 time; only clearances changed at or after it."
+    changed_since: str = Field(
+        None,
+        json_schema_extra={"format": "date-time"},
+        description=(
+            "An RFC 3339 date-time with its offset (such as 2026-01-31T12:00:00Z): only "
+            "clearances changed at or after it. Ignored with a cursor."
+        ),
     )
-    cursor: str | None = Field(
-        None, max_length=200, description="next_cursor from the previous page."
+    cursor: str = Field(
+        None,
+        pattern=CURSOR_PATTERN,
+        description=(
+            "next_cursor from the previous page: a position in the (changed_at, id) "
+            "order, changed_at in microseconds since 1970-01-01T00:00:00Z, then `_` and "
+            "the id. The page holds the clearances after it."
+        ),
     )
     limit: int = Field(100, ge=1, le=500)
 
@@ -191,10 +244,7 @@ def clearances(request, params: Query[SyncParams]):
     key = _require_kind(request, "sync")
     since = params.changed_since
     if since is not None:
-        try:
-            since = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
-        except OverflowError as exc:
-            raise check.ApiError(400, "changed_since: out of range.") from exc
+        since = sync.parse_changed_since(since)
     return sync.clearance_page(key, changed_since=since, cursor=params.cursor, limit=params.limit)
 
 
@@ -214,7 +264,12 @@ def partner_list(request):
     }
 
 
-@api.get("/audit/keys", auth=None, summary="Public keys that sign the audit checkpoints")
+@api.get(
+    "/audit/keys",
+    auth=None,
+    response={200: AuditKeys, 400: Error},
+    summary="Public keys that sign the audit checkpoints",
+)
 def audit_keys(request):
     """Keep these: with them anyone can check an audit checkpoint or an export
     (vetting/audit_verifier.py) without trusting this server or its database."""
@@ -226,6 +281,14 @@ def audit_keys(request):
     "/audit/checkpoints",
     response={200: None, **ERRORS},
     summary="The signed checkpoint log of the audit trail (JSON lines; auditor keys)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "One signed checkpoint (a JSON object) per line, oldest first.",
+                "content": {"application/jsonl": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def audit_checkpoint_log(
     request, after: int = Query(0, ge=0, description="Only checkpoints numbered above this.")

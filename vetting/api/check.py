@@ -28,8 +28,20 @@ from .decision import decide
 
 CHECK_PATH = "/api/v1/check"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
-_MAX_ID = 2**63 - 1
 CHECK_PARAMS = frozenset({"organization", "model", "seat"})
+
+# The parameters exactly as the OpenAPI document states them (vetting.api.api); what
+# matches is answered (200 or 404), what does not is a 400.
+ID_PATTERN = r"[1-9][0-9]{0,17}"  # 18 digits at most: always within 1..2**63-1
+ORGANIZATION_PATTERN = f"^(?:{ID_PATTERN}|{identifiers.UEI_PATTERN})$"
+MODEL_PATTERN = f"^{_SLUG.pattern}$"
+# Control characters (C0, DEL, C1), the line and paragraph separators and the
+# bidirectional embeddings, overrides and isolates: none has a place in a log line.
+_UNPRINTABLE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNPRINTABLE_CHARACTER = re.compile(f"[{_UNPRINTABLE}]")
+SEAT_PATTERN = f"^[^{_UNPRINTABLE}]*$"
+SEAT_MAX_LENGTH = 200
+_ORGANIZATION = re.compile(ORGANIZATION_PATTERN)
 
 
 class ApiError(Exception):
@@ -61,8 +73,10 @@ def _clean(params, name: str, *, required: bool, max_length: int) -> str | None:
         return None
     if len(value) > max_length:
         raise ApiError(400, f"{name}: at most {max_length} characters.")
-    if not value.isprintable():
-        raise ApiError(400, f"{name}: contains control characters (such as NUL).")
+    if _UNPRINTABLE_CHARACTER.search(value):
+        raise ApiError(
+            400, f"{name}: contains a control, line-separator or bidirectional character."
+        )
     return value
 
 
@@ -80,19 +94,23 @@ def reject_unknown(params, known: frozenset[str]) -> None:
 
 
 def parse_organization(value: str) -> tuple[str, int | str]:
-    """("id", 42) for a database id, ("uei", "ABC...") for a SAM.gov UEI."""
-    if value.isdigit() and value.isascii():
-        number = int(value)
-        if not 1 <= number <= _MAX_ID:
-            raise ApiError(400, "organization: the id is out of range.")
-        return ("id", number)
+    """("id", 42) for a database id, ("uei", "ABC...") for a SAM.gov UEI; exactly the
+    values ORGANIZATION_PATTERN matches, nothing stripped."""
+    if _ORGANIZATION.fullmatch(value) is None:
+        raise ApiError(400, "organization: " + _organization_problem(value))
+    if value.isdigit():  # only ASCII digits match, and a UEI is never all digits
+        return ("id", int(value))
+    return ("uei", identifiers.normalize_uei(value))
+
+
+def _organization_problem(value: str) -> str:
+    if value.isascii() and value.isdigit():
+        return "a numeric id has 1 to 18 digits and does not start with 0."
     try:
         identifiers.validate_uei(value)
     except ValidationError as exc:
-        raise ApiError(
-            400, "organization: give a numeric id or a UEI. " + " ".join(exc.messages)
-        ) from exc
-    return ("uei", identifiers.normalize_uei(value))
+        return "give a numeric id or a UEI. " + " ".join(exc.messages)
+    return "give a numeric id or a UEI of 12 letters and digits, with nothing around it."
 
 
 def answer_check(request, *, fresh: bool = False) -> bytes:

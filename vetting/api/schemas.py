@@ -1,9 +1,16 @@
 """Response and error shapes of the gateway API, as published in the OpenAPI document."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
+from pydantic import Field
+
+# A sync cursor is a position in the (changed_at, id) order: changed_at in
+# microseconds since 1970-01-01T00:00:00Z, "_", the id. Every string that matches is
+# a position (16 digits reach the year 2286, 18 digits stay below 2**63), so any
+# match is answered with the rows after it (vetting.api.sync).
+CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9]{1,18}$"
 
 Reason = Literal[
     "no_clearance", "expired", "suspended", "revoked", "model_suspended", "denied_party"
@@ -76,7 +83,7 @@ class ClearanceOut(Schema):
 
 class ClearancePage(Schema):
     items: list[ClearanceOut]
-    next_cursor: str | None
+    next_cursor: Annotated[str, Field(pattern=CURSOR_PATTERN)] | None
     has_more: bool
 
 
@@ -116,3 +123,14 @@ class PartnerListOut(Schema):
     version: int
     token: str
     document: PartnerDocument
+
+
+class AuditKey(Schema):
+    kid: str
+    alg: Literal["Ed25519"]
+    public_key: str
+    current: bool
+
+
+class AuditKeys(Schema):
+    keys: list[AuditKey]

@@ -42,6 +42,33 @@ def normalize_uei(value: str) -> str:
     return value.strip().upper()
 
 
+def _uei_pattern() -> str:
+    # validate_uei's rules as one regular expression with no lookaround (JSON Schema
+    # validators in most languages read it), either case: 12 characters, letters
+    # without O and I or digits, not starting with 0, and a letter in every nine
+    # consecutive places (positions 0-8, 1-9, 2-10 and 3-11): either one in 3-8, or
+    # 3-8 all digits and letters near both ends close enough.
+    d, a = "[0-9]", "[0-9A-HJ-NP-Za-hj-np-z]"
+    letter, first = "[A-HJ-NP-Za-hj-np-z]", "[1-9A-HJ-NP-Za-hj-np-z]"
+
+    def times(x: str, n: int) -> str:
+        return "" if n == 0 else x if n == 1 else f"{x}{{{n}}}"
+
+    middle = "|".join(times(d, k) + letter + times(a, 5 - k) for k in range(6))
+    return (
+        f"{first}{a}{{2}}(?:{middle}){a}{{3}}"
+        f"|{first}{a}{letter}{d}{{6}}(?:{letter}{a}{{2}}|{a}{letter}{a}|{a}{{2}}{letter})"
+        f"|{first}{letter}{d}{{7}}(?:{letter}{a}|{a}{letter}){a}"
+        f"|{letter}{d}{{8}}{letter}{a}{{2}}"
+    )
+
+
+# Exactly the strings validate_uei accepts as they are (ASCII, nothing stripped);
+# tests/api/test_parameter_patterns.py shows the two agree. The gateway API's
+# organization parameter is this or a numeric id.
+UEI_PATTERN = _uei_pattern()
+
+
 def validate_uei(value: str) -> None:
     uei = normalize_uei(value)
     if len(uei) != 12:
