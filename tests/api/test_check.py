@@ -218,6 +218,7 @@ def test_the_database_path_costs_one_query(gateway, cleared, cast):
 def test_it_only_accepts_get(gateway, cast):
     response = gateway.client.post("/api/v1/check", {"organization": 1, "model": "m"})
     assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
 
 
 def test_other_organizations_clearances_do_not_clear_this_one(gateway, cleared, cast):

@@ -174,7 +174,7 @@ def _unavailable() -> HttpResponse:
 
 def check_view(request) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
-        return _json(405, {"detail": "Use GET."}, Allow="GET")
+        return _json(405, {"detail": "Use GET (or HEAD)."}, Allow="GET, HEAD")
     fresh = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
     try:
         body = answer_check(request, fresh=fresh)
