@@ -281,7 +281,11 @@ def propagation(facts, auth, which: str, *, kill_redis=None) -> dict:
     }
 
 
-def offline_verifications(facts, auth) -> float:
+def offline_verifications(facts, auth) -> dict:
+    """Verifications per second on one core in vetting/gateway_verifier.py: of one
+    certificate asked about again and again (what a gateway does: its signature is
+    checked once, expiry, model and status bit every time), and with the signature
+    checked every time (the verifier's kept signatures emptied before each call)."""
     spec = importlib.util.spec_from_file_location(
         "gateway_verifier", ROOT / "vetting" / "gateway_verifier.py"
     )
@@ -293,11 +297,17 @@ def offline_verifications(facts, auth) -> float:
     url = f"{BASE}/api/v1/clearances/{facts['first']['serial']}/certificate"
     request = urllib.request.Request(url, headers=auth)  # noqa: S310 - loopback http
     token = json.loads(urllib.request.urlopen(request).read())["certificate"]  # noqa: S310
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < (1 if QUICK else 3):
-        verifier.verify(token, model=facts["first"]["model"])
-        count += 1
-    return count / (time.perf_counter() - started)
+    model = facts["first"]["model"]
+
+    def rate(before_each) -> float:
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < (1 if QUICK else 3):
+            before_each()
+            verifier.verify(token, model=model)
+            count += 1
+        return count / (time.perf_counter() - started)
+
+    return {"repeated": rate(lambda: None), "signature_each_time": rate(verifier._checked.clear)}
 
 
 def ensure_wrk():
@@ -360,7 +370,11 @@ def report(results: dict) -> None:
         f" ms after commit, {down['allows_after_bound']} allows after {MAX_AGE} s "
         f"({down['checks_after_commit']} checks after commit; statuses {down['statuses']})"
     )
-    print(f"offline verifications/s (gateway_verifier, 1 core): {results['verifications']:.0f}")
+    offline = results["verifications"]
+    print(
+        f"offline verifications/s (gateway_verifier, 1 core): {offline['repeated']:.0f} "
+        f"(signature checked each time: {offline['signature_each_time']:.0f})"
+    )
     before, after = check_code_lines()
     print(
         f"lines of check code: before {sum(before.values())} ("
@@ -381,7 +395,7 @@ def report(results: dict) -> None:
             "Redis down: revocation commits, checks deny",
             down["allows_after_bound"] == 0 and down["statuses"] == [200],
         ),
-        ("offline verifications >= 8,000/s", results["verifications"] >= 8000),
+        ("offline verifications >= 8,000/s", results["verifications"]["repeated"] >= 8000),
     ]
     print("targets: " + "; ".join(f"{t}: {'met' if ok else 'MISSED'}" for t, ok in targets))
 
