@@ -130,7 +130,10 @@ def test_a_genuine_certificate_verifies_and_is_kept_verified(verifier):
             "unknown_key",
         ),
         (lambda: signing.sign(_claims(), typ=CERTIFICATE_TYP) + ".extra", "malformed"),
-        (lambda: signing.sign(_claims(), typ=CERTIFICATE_TYP).replace(".", ".+", 1), "bad_signature"),
+        (
+            lambda: signing.sign(_claims(), typ=CERTIFICATE_TYP).replace(".", ".+", 1),
+            "bad_signature",
+        ),
         (lambda: "not a token", "malformed"),
         (lambda: "x" * 2_000_000, "malformed"),
     ],
