@@ -13,6 +13,7 @@ indexed query for the organization's clearances for the model. ``Cache-Control:
 no-cache`` always takes that query. The answer is vetting.api.decision.decide's.
 """
 
+import contextlib
 import json
 import re
 import time
@@ -124,11 +125,21 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     raw_key = keys.parse_authorization(request.META.get("HTTP_AUTHORIZATION"))
     digest = None if raw_key is None else keys.hash_key(raw_key)
     query = request.META.get("QUERY_STRING", "")
+    if fresh or digest is None:
+        return _answer(request, digest, query)
+    reply = freshness.kept(
+        ("reply", digest, query),
+        usable=lambda reply: reply[1] > time.time(),
+        refresh=lambda: _refresh(request, digest, query),
+    )
+    if reply is None:
+        return _answer(request, digest, query)
+    keys.note_use(reply[2])
+    return reply[0]
+
+
+def _answer(request, digest, query) -> bytes:
     memo = freshness.memo()  # before any read: what is read below is kept in it
-    reply = None if fresh or digest is None else memo.get(("reply", digest, query))
-    if reply is not None and reply[1] > time.time():
-        keys.note_use(reply[2])
-        return reply[0]
     # The key first: an unauthenticated caller learns nothing, not even about parameters.
     key = None if digest is None else keys.authenticate_hash(digest)
     _raise_unless_admitted(decide(key, "check"))
@@ -152,8 +163,16 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     # An allow stops being reusable at the clearance's expiry, which no write marks.
     best = answer.clearance.clearance
     valid_until = best.expires_at.timestamp() if answer.cleared else float("inf")
-    freshness.put(memo, ("reply", digest, query), (body, valid_until, key))
+    if digest is not None:
+        freshness.put(memo, ("reply", digest, query), (body, valid_until, key))
     return body
+
+
+def _refresh(request, digest, query) -> None:
+    """The answer recomputed after the previous one was sent (freshness); a refusal
+    now (a revoked key, a model gone) is kept by nobody and met by the next ask."""
+    with contextlib.suppress(ApiError):
+        _answer(request, digest, query)
 
 
 def _raise_unless_admitted(answer: decision.Decision) -> None:
