@@ -144,6 +144,36 @@ def test_partner_list_lists_active_clearances_with_the_signer(cast, console, cle
     assert cast.org.legal_name in row and clearance.serial in row and "Gil Official" in row
 
 
+@pytest.mark.parametrize("lapse", ["expired", "denied", "model_suspended"])
+def test_the_partner_list_csv_leaves_out_who_is_not_cleared_now(cast, console, clearance, lapse):
+    """The API's partner list's rule (vetting.api.decision.clearing_now): an active
+    clearance past its expiry, of a denied organization or of a suspended model is
+    not on the list a lab shares."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vetting.gated_models.services import gated_model_suspend
+    from vetting.screening.models import DeniedParty
+
+    def listed() -> bool:
+        url = "/admin/clearances/clearance/partner-list.csv"
+        body = b"".join(console(cast.auditor).get(url).streaming_content).decode()
+        return clearance.serial in body
+
+    assert listed()
+    if lapse == "expired":
+        Clearance.objects.filter(pk=clearance.pk).update(expires_at=timezone.now() - timedelta(1))
+    elif lapse == "denied":
+        DeniedParty.objects.create(
+            kind=DeniedParty.Kind.ORGANIZATION, legal_name=cast.org.legal_name, reason="Listed."
+        )
+    else:
+        gated_model_suspend(actor=cast.officer, gated_model_id=cast.model.pk, reason="Order.")
+    assert Clearance.objects.get(pk=clearance.pk).state == "active"
+    assert not listed()
+
+
 def test_emergency_suspension_states_how_many_organizations_lose_access(cast, console, clearance):
     client = console(cast.officer)
     url = f"/admin/gated_models/gatedmodel/{cast.model.pk}/suspend/"

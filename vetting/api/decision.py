@@ -162,6 +162,24 @@ def facts_for(org: tuple[str, int | str], model: ModelInfo) -> tuple[list, bool]
     return clearances, denied
 
 
+def clearing_now(clearances, *, now: datetime | None = None) -> list:
+    """Those of ``clearances`` (Clearance rows of any models) that the clearance rule
+    clears now, each taken on its own: for the lists of everyone cleared, the API's
+    partner list (once ``decide`` has admitted the key) and the console's CSV."""
+    models, denied, now = models_by_id(), denied_ids(), now or timezone.now()
+    return [
+        c
+        for c in clearances
+        if evaluate(
+            [c],
+            model_suspended=models[c.gated_model_id].suspended,
+            restored_sector_ids=models[c.gated_model_id].restored_sector_ids,
+            denied=c.organization_id in denied,
+            now=now,
+        ).cleared
+    ]
+
+
 def check_answer(decision: Decision, model: ModelInfo) -> dict:
     """The check's JSON answer for an admitted ``decision``."""
     status = decision.clearance

@@ -19,6 +19,7 @@ from vetting.applications.models import ReviewDecision
 from vetting.clearances.models import Clearance, ClearanceState
 
 from . import decision, signing
+from .check import ApiError
 from .decision import decide
 from .models import PartnerListVersion
 
@@ -39,24 +40,18 @@ def _signoffs(application_ids) -> dict[int, ReviewDecision]:
 
 
 def partner_rows(key) -> list[dict]:
-    """One row per clearance that ``decide`` answers ``key`` is cleared now, ordered
-    by serial; the columns of the admin's partner-list CSV (vetting/clearances/admin.py)."""
-    models, denied, now = decision.models_by_id(), decision.denied_ids(), timezone.now()
-    clearances = [
-        c
-        for c in Clearance.objects.filter(state=ClearanceState.ACTIVE)
+    """One row per clearance cleared now (``decision.clearing_now``), ordered by
+    serial, for a key ``decide`` admits to the partner list; the columns of the
+    admin's partner-list CSV (vetting/clearances/admin.py)."""
+    admitted = decide(key, "partner_list")
+    if admitted.status != 200:
+        raise ApiError(admitted.status, admitted.detail)
+    clearances = decision.clearing_now(
+        Clearance.objects.filter(state=ClearanceState.ACTIVE)
         .select_related("organization", "gated_model", "sector")
         .prefetch_related("organization__sectors")
         .order_by("serial")
-        if decide(
-            key,
-            "partner_list",
-            model=models[c.gated_model_id],
-            clearances=[c],
-            denied=c.organization_id in denied,
-            now=now,
-        ).cleared
-    ]
+    )
     signoffs = _signoffs([c.application_id for c in clearances])
     rows = []
     for c in clearances:

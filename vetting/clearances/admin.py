@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from vetting import permissions
+from vetting.api import decision
 from vetting.applications.models import ReviewDecision
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin, csv_response
 from vetting.console.filters import ExpiringWithinFilter
@@ -178,7 +179,9 @@ class ClearanceAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     def partner_list_view(self, request):
-        """CSV of active clearances: the list a lab shares with the government."""
+        """CSV of the clearances that clear their organization now (the API's partner
+        list's rule, vetting.api.decision.clearing_now): the list a lab shares with
+        the government."""
         if not may_export_partner_list(request.user):
             raise PermissionDenied
         signers = Prefetch(
@@ -199,7 +202,9 @@ class ClearanceAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
             rows = rows.filter(gated_model_id=int(model))
         stamp = timezone.now().strftime("%Y%m%d")
         return csv_response(
-            f"partner-list-{stamp}.csv", PARTNER_HEADER, (_partner_row(c) for c in rows)
+            f"partner-list-{stamp}.csv",
+            PARTNER_HEADER,
+            (_partner_row(c) for c in decision.clearing_now(rows)),
         )
 
 
