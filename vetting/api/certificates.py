@@ -20,7 +20,6 @@ from django.utils import timezone
 from vetting.clearances.models import Clearance
 
 from . import decision, freshness, signing
-from .decision import decide
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +64,6 @@ def certificate_mint(clearance: Clearance) -> str:
 def _bits(key) -> bytearray:
     """Bit i (most significant bit first in each byte) set = clearance with
     status_index i is not valid now, as ``decide`` answers ``key`` about it."""
-    models = decision.models_by_id()
-    denied = decision.denied_ids()
-    now = timezone.now()
     rows = list(
         Clearance.objects.exclude(status_index=None).only(
             "state",
@@ -81,15 +77,7 @@ def _bits(key) -> bytearray:
     )
     size = max([MIN_STATUS_BITS, *[c.status_index + 1 for c in rows]])
     bits = bytearray((size + 7) // 8)
-    for clearance in rows:
-        answer = decide(
-            key,
-            "status_list",
-            model=models[clearance.gated_model_id],
-            clearances=[clearance],
-            denied=clearance.organization_id in denied,
-            now=now,
-        )
+    for clearance, answer in decision.decide_each(key, "status_list", rows):
         if not answer.cleared:
             bits[clearance.status_index // 8] |= 0x80 >> (clearance.status_index % 8)
     return bits

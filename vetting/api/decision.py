@@ -86,14 +86,7 @@ def decide(
         return Decision(200)
     if endpoint in SCOPED_ENDPOINTS and model.id not in key.model_ids:
         return Decision(403, f"This key is not scoped to the model {model.slug!r}.")
-    status = evaluate(
-        clearances,
-        model_suspended=model.suspended,
-        restored_sector_ids=model.restored_sector_ids,
-        denied=denied,
-        now=now or timezone.now(),
-    )
-    return Decision(200, None, status)
+    return Decision(200, None, _rule(clearances, model, denied, now or timezone.now()))
 
 
 # One row per (model, restored sector), the sector None when there is none.
@@ -162,22 +155,39 @@ def facts_for(org: tuple[str, int | str], model: ModelInfo) -> tuple[list, bool]
     return clearances, denied
 
 
-def clearing_now(clearances, *, now: datetime | None = None) -> list:
-    """Those of ``clearances`` (Clearance rows of any models) that the clearance rule
-    clears now, each taken on its own: for the lists of everyone cleared, the API's
-    partner list (once ``decide`` has admitted the key) and the console's CSV."""
+def _each(clearances, now):
     models, denied, now = models_by_id(), denied_ids(), now or timezone.now()
+    for c in clearances:
+        yield c, models[c.gated_model_id], c.organization_id in denied, now
+
+
+def decide_each(key, endpoint: str, clearances, *, now: datetime | None = None):
+    """(clearance, ``decide``'s answer about it alone) for each of ``clearances``
+    (Clearance rows of any models): for the answers that list many (the status
+    list's bits, sync's rows)."""
+    for c, model, denied, when in _each(clearances, now):
+        yield c, decide(key, endpoint, model=model, clearances=[c], denied=denied, now=when)
+
+
+def clearing_now(clearances, *, now: datetime | None = None) -> list:
+    """Those of ``clearances`` that the clearance rule clears now, each on its own:
+    the partner list's rows, for an auditor key ``decide`` has admitted (the API) or
+    a user the console has admitted (its CSV)."""
     return [
         c
-        for c in clearances
-        if evaluate(
-            [c],
-            model_suspended=models[c.gated_model_id].suspended,
-            restored_sector_ids=models[c.gated_model_id].restored_sector_ids,
-            denied=c.organization_id in denied,
-            now=now,
-        ).cleared
+        for c, model, denied, when in _each(clearances, now)
+        if _rule([c], model, denied, when).cleared
     ]
+
+
+def _rule(clearances, model: ModelInfo, denied: bool, now: datetime) -> ClearanceStatus:
+    return evaluate(
+        clearances,
+        model_suspended=model.suspended,
+        restored_sector_ids=model.restored_sector_ids,
+        denied=denied,
+        now=now,
+    )
 
 
 def check_answer(decision: Decision, model: ModelInfo) -> dict:

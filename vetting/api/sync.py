@@ -4,7 +4,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 
 from vetting.clearances.models import Clearance
 
@@ -106,16 +105,7 @@ def _days_since_epoch(year: int, month: int, day: int) -> int:
     return era * 146097 + day_of_era - 719468
 
 
-def _row(key: KeyInfo, clearance: Clearance, models_by_id: dict, denied: frozenset, now) -> dict:
-    model = models_by_id[clearance.gated_model_id]
-    answer = decide(
-        key,
-        "sync",
-        model=model,
-        clearances=[clearance],
-        denied=clearance.organization_id in denied,
-        now=now,
-    )
+def _row(clearance: Clearance, answer: decision.Decision, model: decision.ModelInfo) -> dict:
     status = answer.clearance
     org = clearance.organization
     return {
@@ -158,11 +148,10 @@ def clearance_page(
     page = list(rows[: limit + 1])
     has_more = len(page) > limit
     page = page[:limit]
-    models_by_id = decision.models_by_id()
-    denied = decision.denied_ids()
-    now = timezone.now()
+    models = decision.models_by_id()
+    answers = decision.decide_each(key, "sync", page)
     return {
-        "items": [_row(key, c, models_by_id, denied, now) for c in page],
+        "items": [_row(c, answer, models[c.gated_model_id]) for c, answer in answers],
         "next_cursor": encode_cursor(page[-1]) if page else cursor,
         "has_more": has_more,
     }
