@@ -93,6 +93,15 @@ def _own_checkpoint_log(settings, tmp_path):
     settings.AUDIT_CHECKPOINT_LOG = str(tmp_path / "audit-checkpoints.jsonl")
 
 
+@pytest.fixture(autouse=True)
+def _own_throttle_counts():
+    """Each test counts its own attempts (vetting.throttle): the cache outlives a
+    test, and the suite signs up and resets far more than one client may."""
+    from django.core.cache import cache
+
+    cache.clear()  # before, not after: a test may have made the cache unreachable
+
+
 @pytest.fixture
 def cast(db):
     from tests.factories import Cast

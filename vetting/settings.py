@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "vetting.portal",
     "django_structlog",
     "simple_history",  # change history with values (vetting/audit/history.py)
+    "django_ratelimit",  # vetting.throttle
     "axes",  # login throttling; keep last so its checks see the auth backends
 ]
 
@@ -141,6 +142,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-ratelimit wants a cache all processes share; the embedded default serves
+    # from one process, whose memory is that cache (vetting.throttle). Without Redis,
+    # each of several processes would count on its own: limits as many times looser.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,6 +177,8 @@ AXES_USERNAME_FORM_FIELD = "username"  # Django's login forms name the email fie
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # no banner on every manage.py command
+# vetting.throttle (django-ratelimit) counts the same real client.
+RATELIMIT_IP_META_KEY = "vetting.clientip.client_ip"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
 INVITATION_MAX_AGE = env_int("INVITATION_MAX_AGE", 14 * 24 * 3600)

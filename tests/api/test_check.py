@@ -272,3 +272,25 @@ def test_each_distinct_question_gets_its_own_remembered_answer(gateway, cleared,
     other = make_org()
     body = gateway.check(other.pk, cast.model.slug).json()
     assert body["cleared"] is False and body["reason"] == "no_clearance"
+
+
+def test_a_client_that_sends_many_wrong_keys_is_throttled_before_its_key_is_looked_at(
+    client, gateway_key, cleared, cast
+):
+    params = {"organization": cleared.organization_id, "model": cast.model.slug}
+
+    def ask(key, ip="10.1.1.1"):
+        return client.get(
+            "/api/v1/check", params, headers={"Authorization": f"Bearer {key}"}, REMOTE_ADDR=ip
+        )
+
+    wrong = gateway_key[:-4] + ("aaaa" if not gateway_key.endswith("aaaa") else "bbbb")
+    assert {ask(wrong).status_code for _ in range(60)} == {401}
+    throttled = ask(wrong)
+    assert throttled.status_code == 429 and throttled["Retry-After"] == "60"
+    assert ask(gateway_key).status_code == 429  # not even a right key, from there, for now
+    assert ask(gateway_key, ip="10.1.1.2").json()["cleared"] is True
+    ninja = client.get(
+        "/api/v1/status-list", headers={"Authorization": f"Bearer {wrong}"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert ninja.status_code == 429

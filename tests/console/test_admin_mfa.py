@@ -118,3 +118,44 @@ def test_a_staff_user_can_sign_out_from_the_code_page():
     response = client.post("/admin/mfa/sign-out/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_the_session_key_changes_when_the_second_factor_is_verified():
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    client = password_login(user)
+    before = client.session.session_key
+    client.post("/admin/mfa/verify/", {"otp_token": code_for(device)})
+    after = client.session.session_key
+    assert after != before
+    stale = Client()
+    stale.cookies["sessionid"] = before  # the key known before the second step
+    assert stale.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("page", ["/admin/mfa/verify/", "/admin/mfa/enroll/"])
+def test_the_second_factor_pages_show_no_console_navigation(page):
+    user = make_user(role=Role.CLEARANCE_OFFICER)
+    if page.endswith("verify/"):
+        ensure_totp_device(user, KEY)
+    html = password_login(user).get(page).content.decode()
+    assert "/admin/applications/" not in html and 'id="nav-sidebar"' not in html
+    assert "/admin/password_change/" not in html and 'id="user-tools"' not in html
+    assert 'id="mfa-sign-out"' in html  # the one way on: signing out
+
+
+def test_second_factor_guesses_are_throttled_per_account_even_with_the_right_code(settings):
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    client = password_login(user)
+    bad = "000000" if code_for(device) != "000000" else "111111"
+    statuses = [
+        client.post("/admin/mfa/verify/", {"otp_token": bad}).status_code for _ in range(10)
+    ]
+    assert statuses == [200] * 10
+    refused = client.post("/admin/mfa/verify/", {"otp_token": code_for(device)})
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    assert client.get("/admin/").status_code == 302
+    # From elsewhere too: the limit is the account's.
+    other = password_login(user)
+    assert other.post("/admin/mfa/verify/", {"otp_token": code_for(device)}).status_code == 429

@@ -117,8 +117,14 @@ def sign_up_and_verify(page, site, inbox, email):
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     shot(page, "02-verify-pending")
+    expect(page.get_by_text(email)).to_be_visible()
     page.goto(link_in(inbox.wait_for(email, "Verify your email")))
     expect(page.get_by_text("Your email address is verified.")).to_be_visible()
+    # Signing up signs nobody in (the page says the same for an address with an
+    # account): the password does, once the address is verified.
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("grid-defender-2031!")
+    page.get_by_role("button", name="Sign in").click()
 
 
 def create_organization(page):

@@ -37,7 +37,8 @@ class KeyAuth(HttpBearer):
     """``Authorization: Bearer vk_<prefix>_<secret>``; keys are made in the admin."""
 
     def authenticate(self, request, token):
-        return keys.authenticate(keys.parse_authorization(f"Bearer {token}"))
+        raw = keys.parse_authorization(f"Bearer {token}")
+        return check.authenticate(request, None if raw is None else keys.hash_key(raw))
 
 
 api = NinjaAPI(
@@ -53,7 +54,7 @@ api = NinjaAPI(
     auth=KeyAuth(),
 )
 
-ERRORS = {400: Error, 401: Error, 403: Error, 503: Unavailable}
+ERRORS = {400: Error, 401: Error, 403: Error, 429: Error, 503: Unavailable}
 SERIAL_PATTERN = r"^[A-Z0-9-]+$"
 _ETAG = {"description": "The list's version.", "schema": {"type": "string"}}
 
@@ -80,7 +81,10 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(check.ApiError)
 def _api_error(request, exc):
-    return _error(request, exc.status, exc.detail)
+    response = _error(request, exc.status, exc.detail)
+    if exc.status == 429:
+        response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(DatabaseError)

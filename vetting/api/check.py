@@ -23,6 +23,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 
 from vetting.organizations import identifiers
+from vetting.throttle import throttled
 
 from . import decision, freshness, keys
 from .decision import decide
@@ -138,10 +139,24 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
     return reply[0]
 
 
+def authenticate(request, digest: str | None) -> keys.KeyInfo | None:
+    """The live key whose SHA-256 is ``digest``, or None; 429 for a client that gave
+    too many wrong keys lately (vetting.throttle), before its key is even looked at.
+    Only what is not answered from a worker's memo gets here."""
+    if digest is None:
+        return None
+    if throttled(request, "api_key_failure", count=False):
+        raise ApiError(429, "Too many requests with a wrong API key from here; wait a minute.")
+    key = keys.authenticate_hash(digest)
+    if key is None:
+        throttled(request, "api_key_failure")
+    return key
+
+
 def _answer(request, digest, query) -> bytes:
     memo = freshness.memo()  # before any read: what is read below is kept in it
     # The key first: an unauthenticated caller learns nothing, not even about parameters.
-    key = None if digest is None else keys.authenticate_hash(digest)
+    key = authenticate(request, digest)
     _raise_unless_admitted(decide(key, "check"))
     params = request.GET
     reject_unknown(params, CHECK_PARAMS)
@@ -198,7 +213,8 @@ def check_view(request) -> HttpResponse:
     try:
         body = answer_check(request, fresh=fresh)
     except ApiError as exc:
-        extra = {"WWW_Authenticate": "Bearer"} if exc.status == 401 else {}
+        extra = {401: {"WWW_Authenticate": "Bearer"}, 429: {"Retry_After": "60"}}
+        extra = extra.get(exc.status, {})
         return _json(exc.status, {"detail": exc.detail}, **extra)
     except DatabaseError:
         return _unavailable()

@@ -16,7 +16,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vetting import throttle
 from vetting.accounts.mfa import base32_secret, otpauth_uri, pending_device
+from vetting.throttle import throttled
 
 from .site import _is_staff, safe_next
 
@@ -47,7 +49,16 @@ def _guard(request, site):
 
 
 def _context(request, site, form, **extra):
-    return {**site.each_context(request), "form": form, "next": safe_next(request, ""), **extra}
+    # The console's navigation would only lead back here: none is shown before the
+    # second step (no app list, no sidebar, no user links but signing out).
+    navigation = {"available_apps": [], "is_nav_sidebar_enabled": False, "has_permission": False}
+    return {
+        **site.each_context(request),
+        **navigation,
+        "form": form,
+        "next": safe_next(request, ""),
+        **extra,
+    }
 
 
 def _qr_svg(uri: str) -> str:
@@ -65,17 +76,27 @@ def verify(request, site):
     if redirect:
         return redirect
     form = TokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        device = django_otp.match_token(request.user, form.cleaned_data["otp_token"])
-        if device is not None:
-            django_otp.login(request, device)
+        if throttled(request, "second_factor", user=request.user):
+            form.add_error(None, throttle.MESSAGE)
+            status = 429
+        elif device := django_otp.match_token(request.user, form.cleaned_data["otp_token"]):
+            _verified(request, device)
             return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
-        form.add_error(
-            "otp_token", "That code is wrong or has expired; enter the code your app shows now."
-        )
-    return render(
-        request, "console/mfa_verify.html", _context(request, site, form, title="Enter your code")
-    )
+        else:
+            form.add_error(
+                "otp_token", "That code is wrong or has expired; enter the code your app shows now."
+            )
+    context = _context(request, site, form, title="Enter your code")
+    return render(request, "console/mfa_verify.html", context, status=status)
+
+
+def _verified(request, device) -> None:
+    """The session is now verified with ``device``: under a new session key, so a key
+    learnt before the second step (a fixed or stolen cookie) is worth nothing after."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
 
 
 @never_cache
@@ -90,23 +111,29 @@ def enroll(request, site):
         return HttpResponseRedirect(reverse("admin:mfa_verify", current_app=site.name))
     device = pending_device(request.user)
     form = TokenForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
+        if throttled(request, "second_factor", user=request.user):
+            form.add_error(None, throttle.MESSAGE)
+            status = 429
+        elif device.verify_token(form.cleaned_data["otp_token"]):
             with transaction.atomic():  # the device and its user.mfa_enrolled event
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-            django_otp.login(request, device)
+            _verified(request, device)
             return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
-        form.add_error(
-            "otp_token",
-            "That code does not match; check the secret in your "
-            "app and enter the code it shows now.",
-        )
+        else:
+            form.add_error(
+                "otp_token",
+                "That code does not match; check the secret in your "
+                "app and enter the code it shows now.",
+            )
     uri = otpauth_uri(device)
     return render(
         request,
         "console/mfa_enroll.html",
-        _context(
+        status=status,
+        context=_context(
             request,
             site,
             form,

@@ -5,6 +5,7 @@ Emails go through the notification outbox, in the transaction that causes them.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,47 @@ def _enqueue_verification(user, event) -> None:
         context={"name": user.display_name, "url_path": path, "url": f"{settings.BASE_URL}{path}"},
         event_key=f"audit{event.pk}",
     )
+
+
+def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = ""):
+    """Sign up without saying whether the address has an account: a new address gets
+    an unverified account and its verification email (user_register); an address
+    with an account gets an email to its owner instead (a new verification link if
+    it is not verified yet), after the same password checks and the same hashing,
+    so the two take the same time. Raises ValidationError for a bad password."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).lower()
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        user_register(email=email, password=password, first_name=first_name, last_name=last_name)
+        return
+    stranger = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    password_validation.validate_password(password, stranger)
+    make_password(password)  # the hashing a new account costs, so the answer takes as long
+    with transaction.atomic():
+        if existing.email_verified_at is None:
+            event = audit_record(actor=None, action="account.verification_resent", obj=existing)
+            _enqueue_verification(existing, event)
+            return
+        event = audit_record(actor=None, action="account.signup_for_existing", obj=existing)
+        notification_enqueue(
+            template_key="account_exists",
+            recipients=[existing],
+            context={
+                "name": existing.display_name,
+                "url_path": "/accounts/password/reset/",
+                "url": f"{settings.BASE_URL}/accounts/password/reset/",
+            },
+            event_key=f"audit{event.pk}",
+        )
+
+
+def verification_resend_for(email: str) -> None:
+    """A new verification link to the account of ``email`` if it has one that is not
+    verified yet; nothing otherwise (the caller answers the same either way)."""
+    user = get_user_model().objects.filter(email=email.strip().lower()).first()
+    if user is not None:
+        user_resend_verification(user=user)
 
 
 @transaction.atomic

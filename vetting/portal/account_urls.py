@@ -6,6 +6,7 @@ from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, OutboxPasswor
 
 urlpatterns = [
     path("signup/", views_accounts.signup, name="signup"),
+    path("signup/sent/", views_accounts.signup_sent, name="signup_sent"),
     path("verify/pending/", views_accounts.verify_pending, name="verify_pending"),
     path("verify/resend/", views_accounts.verify_resend, name="verify_resend"),
     path("verify/<str:token>/", views_accounts.verify, name="verify_email"),
@@ -35,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views_accounts.PasswordResetView.as_view(
             form_class=OutboxPasswordResetForm, template_name="accounts/password_reset_form.html"
         ),
         name="password_reset",

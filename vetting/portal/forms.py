@@ -1,7 +1,6 @@
 """Forms for the applicant portal. They parse input; the services decide."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -58,24 +57,24 @@ class UswdsMixin:
 
 
 class SignUpForm(UswdsMixin, forms.Form):
+    """Whether the address already has an account is never said here: the answer
+    is the same either way and the owner gets an email (account_services.user_sign_up).
+    Typed passwords are never written back into the page."""
+
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="Work email address")
     password = forms.CharField(
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters; not a common password.",
     )
     password_again = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(render_value=True)
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if get_user_model().objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists; sign in or reset your password."
-            )
-        return email
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         data = super().clean()
@@ -97,7 +96,8 @@ class NewPasswordForm(UswdsMixin, SetPasswordForm):
 
 
 class OutboxPasswordResetForm(UswdsMixin, PasswordResetForm):
-    """Django's reset form, but the email goes through the outbox."""
+    """Django's reset form, but the email goes through the outbox. Django's view
+    answers the same for an address with or without an account."""
 
     def send_mail(
         self,
@@ -250,3 +250,7 @@ class WithdrawForm(UswdsMixin, forms.Form):
         required=False,
         label="Why are you withdrawing? (optional)",
     )
+
+
+class ResendVerificationForm(UswdsMixin, forms.Form):
+    email = forms.EmailField(label="Email address you signed up with")

@@ -6,9 +6,11 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from vetting import throttle
 from vetting.errors import DomainError
 from vetting.organizations import services
 from vetting.organizations.models import Invitation, Membership
+from vetting.throttle import throttled
 
 from .forms import InviteForm, OrganizationForm, RoleForm
 from .scoping import SESSION_ORG, apply_errors, organization_or_404, verified_required
@@ -69,14 +71,22 @@ def organization_switch(request):
 def members(request, org_id):
     org, membership = organization_or_404(request.user, org_id)
     form = InviteForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.member_invite(actor=request.user, organization_id=org.pk, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error("email", exc.message)
+        email = form.cleaned_data["email"]
+        if throttled(request, "invitation", email=email, user=request.user):
+            form.add_error(None, throttle.MESSAGE)
+            status = 429
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("portal:members", org_id=org.pk)
+            try:
+                services.member_invite(
+                    actor=request.user, organization_id=org.pk, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form.add_error("email", exc.message)
+            else:
+                messages.success(request, f"Invitation sent to {email}.")
+                return redirect("portal:members", org_id=org.pk)
     rows = org.memberships.select_related("user").order_by("user__email")
     invitations = org.invitations.select_related("invited_by").order_by("-created_at", "-pk")
     return render(
@@ -90,6 +100,7 @@ def members(request, org_id):
             "form": form,
             "is_admin": membership.role == Membership.Role.ADMIN,
         },
+        status=status,
     )
 
 
