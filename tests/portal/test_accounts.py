@@ -166,3 +166,19 @@ def test_an_offsite_next_is_ignored_after_verification(client, db):
     user = User.objects.get(email="grace@grid.example")
     response = client.get(reverse("verify_email", args=[verification_token(user)]))
     assert response.url == reverse("login")
+
+
+def test_new_passwords_are_hashed_with_argon2_and_old_pbkdf2_ones_upgraded(client, db, settings):
+    from django.contrib.auth.hashers import make_password
+
+    import vetting.settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+
+    client.post(reverse("signup"), SIGNUP)
+    assert User.objects.get(email="grace@grid.example").password.startswith("argon2$argon2id$")
+    old = make_user("pat@grid.example")
+    User.objects.filter(pk=old.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    assert login(client, old.email, PASSWORD, "10.0.0.3").status_code == 302
+    old.refresh_from_db()
+    assert old.password.startswith("argon2$")
