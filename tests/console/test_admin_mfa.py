@@ -159,3 +159,29 @@ def test_second_factor_guesses_are_throttled_per_account_even_with_the_right_cod
     # From elsewhere too: the limit is the account's.
     other = password_login(user)
     assert other.post("/admin/mfa/verify/", {"otp_token": code_for(device)}).status_code == 429
+
+
+@pytest.mark.parametrize("change", ["factor removed", "role revoked"])
+def test_removing_a_factor_or_revoking_a_role_ends_every_session_of_the_account(change):
+    from django.contrib.auth.models import Group
+
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    console = password_login(user)
+    console.post("/admin/mfa/verify/", {"otp_token": code_for(device)})
+    assert console.get("/admin/").status_code == 200
+    elsewhere = password_login(user)  # another browser, password step only
+    bystander_user = make_user(role=Role.SECTOR_REVIEWER)
+    bystander = password_login(bystander_user)
+    own_page = "/accounts/password/change/"  # needs a signed-in account, any role
+    assert elsewhere.get(own_page).status_code == 200
+
+    if change == "factor removed":
+        device.delete()
+    else:
+        user.groups.remove(Group.objects.get(name=Role.SECTOR_REVIEWER.value))
+
+    for client in (console, elsewhere):
+        assert client.get(own_page)["Location"].startswith("/accounts/login/")
+    assert bystander.get(own_page).status_code == 200
+    assert password_login(user).get(own_page).status_code == 200  # signing in again works

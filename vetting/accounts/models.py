@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
+from django.db.models import F
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vetting.audit.history import ChangeHistory, track
@@ -31,6 +34,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Part of every session's auth hash, which Django checks on each request: raising
+    # it (sign_out_everywhere) ends all of the account's sessions at once.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -38,7 +44,9 @@ class User(AbstractUser):
     objects = EmailUserManager()
     # Role grants are the groups; the password hash is kept only as a digest.
     history = ChangeHistory(
-        m2m_fields=["groups"], secret_fields=["password"], quiet_fields=["last_login"]
+        m2m_fields=["groups"],
+        secret_fields=["password"],
+        quiet_fields=["last_login", "session_epoch"],
     )
 
     class Meta:
@@ -51,6 +59,27 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret) -> str:
+        # Django's (an HMAC of the password hash) with the epoch in it.
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(_SESSION_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+_SESSION_SALT = "vetting.accounts.User.session_auth_hash"
+
+
+def sign_out_everywhere(user_ids) -> None:
+    """End every session of these accounts (a factor removed, a role revoked): the
+    next request of each is anonymous."""
+    User.objects.filter(pk__in=list(user_ids)).update(session_epoch=F("session_epoch") + 1)
 
 
 # A role's permissions, and every staff member's second factor (never its secret; the

@@ -8,7 +8,8 @@ the transaction that changes the membership, so each grant and revocation become
 
 A staff member's TOTP device is enrolled when it becomes confirmed (or a confirmed
 device gets a new secret) and removed when a confirmed device is deleted or
-unconfirmed: ``user.mfa_enrolled`` / ``user.mfa_removed``.
+unconfirmed: ``user.mfa_enrolled`` / ``user.mfa_removed``. A removed factor or a
+revoked role also ends every session of the account (models.sign_out_everywhere).
 
 The actor is the signed-in user of the request (the change history's middleware holds
 it); none in a shell or a task, which the trail shows as "system".
@@ -22,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from vetting.audit.services import audit_record
 
-from .models import User
+from .models import User, sign_out_everywhere
 
 
 def current_actor():
@@ -63,7 +64,9 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         pairs = [(instance.pk, pk) if not reverse else (pk, instance.pk) for pk in pk_set]
         _emit("user.role_granted", pairs)
     elif action in ("post_remove", "post_clear"):
-        _emit("user.role_revoked", instance.__dict__.pop("_roles_leaving", []))
+        leaving = instance.__dict__.pop("_roles_leaving", [])
+        _emit("user.role_revoked", leaving)
+        sign_out_everywhere({user_id for user_id, _ in leaving})
     if not reverse:
         instance.__dict__.pop("_vetting_roles", None)  # roles.has_role's cache
 
@@ -104,11 +107,13 @@ def on_device_saved(sender, instance, created, raw=False, **kwargs):
         _device_event("user.mfa_enrolled", instance)
     elif was_confirmed and not instance.confirmed:
         _device_event("user.mfa_removed", instance)
+        sign_out_everywhere([instance.user_id])
 
 
 def on_device_deleted(sender, instance, **kwargs):
     if instance.confirmed:
         _device_event("user.mfa_removed", instance)
+        sign_out_everywhere([instance.user_id])
 
 
 def _device_event(action: str, device) -> None:
