@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vetting.accounts.sessions.StaffSessionLimitMiddleware",
     # Tells the change history who made a change (the signed-in user of the request).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -201,6 +202,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Vetting")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is then an inactivity timeout
+# A staff session also ends this long after its sign-in (vetting.accounts.sessions).
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
 
 # --- I18N / static --------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -185,3 +185,25 @@ def test_removing_a_factor_or_revoking_a_role_ends_every_session_of_the_account(
         assert client.get(own_page)["Location"].startswith("/accounts/login/")
     assert bystander.get(own_page).status_code == 200
     assert password_login(user).get(own_page).status_code == 200  # signing in again works
+
+
+def test_a_staff_session_ends_twelve_hours_after_its_sign_in_however_active(settings):
+    import time
+
+    from vetting.accounts.sessions import SIGNED_IN_AT
+
+    user = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(user, KEY)
+    client = password_login(user)
+    client.post("/admin/mfa/verify/", {"otp_token": code_for(device)})
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - settings.STAFF_SESSION_MAX_HOURS * 3600 + 60
+    session.save()
+    assert client.get("/admin/").status_code == 200  # a minute left
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - settings.STAFF_SESSION_MAX_HOURS * 3600 - 1
+    session.save()
+    ended = client.get("/admin/")
+    assert ended.status_code == 302 and ended["Location"].startswith("/admin/login/")
+    assert "_auth_user_id" not in client.session

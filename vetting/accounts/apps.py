@@ -7,6 +7,6 @@ class Config(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from . import signals
+        from . import sessions, signals  # noqa: F401 - sessions connects on import
 
         signals.connect()
