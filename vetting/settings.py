@@ -204,6 +204,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is then an inactivity timeout
 # A staff session also ends this long after its sign-in (vetting.accounts.sessions).
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
+# How long a staff enrollment link works (vetting.accounts.enrollment); it works once.
+STAFF_ENROLLMENT_HOURS = env_int("STAFF_ENROLLMENT_HOURS", 24)
 
 # --- I18N / static --------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -1,14 +1,12 @@
 """Every staff user needs a password and a TOTP code; applicants never get in."""
 
-import re
-
 import pytest
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, make_user
-from vetting.accounts.mfa import base32_secret, ensure_totp_device
+from vetting.accounts.mfa import ensure_totp_device
 from vetting.accounts.roles import Role
 
 KEY = "3132333435363738393031323334353637383930"
@@ -58,35 +56,17 @@ def test_a_wrong_code_is_refused_and_the_console_stays_closed():
     assert client.get("/admin/").status_code == 302
 
 
-def test_staff_without_a_device_enroll_with_a_qr_code_and_the_secret():
+def test_staff_without_a_device_cannot_bind_one_with_the_password_alone():
+    """Whoever learns a new staff member's password must not register a device: only
+    the emailed enrollment link does (tests/console/test_enrollment.py)."""
     user = make_user(role=Role.AUDITOR)
     client = password_login(user)
     page = client.get("/admin/", follow=True)
-    assert page.redirect_chain[-1][0].startswith("/admin/mfa/enroll/")
-    html = page.content.decode()
-    assert "<svg" in html
-    secret = re.search(r'id="totp-secret">([A-Z2-7=]+)<', html).group(1)
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert secret == base32_secret(device)
-    assert "otpauth://totp/" in html
-    confirmed = client.post("/admin/mfa/enroll/", {"otp_token": code_for(device)})
-    assert confirmed.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get("/admin/").status_code == 200
-
-
-def test_enrollment_refuses_a_wrong_code_and_keeps_the_device_unconfirmed():
-    user = make_user(role=Role.AUDITOR)
-    client = password_login(user)
-    client.get("/admin/mfa/enroll/")
-    device = TOTPDevice.objects.get(user=user)
-    bad = "123456" if code_for(device) != "123456" else "654321"
-    response = client.post("/admin/mfa/enroll/", {"otp_token": bad})
-    assert "does not match" in response.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
-    assert client.get("/admin/").status_code == 302
+    assert page.redirect_chain[-1][0] == "/admin/login/"
+    assert "has no second factor yet" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    client.get("/admin/mfa/enroll/")  # the page that did this before is gone
+    assert not TOTPDevice.objects.filter(user=user).exists()
 
 
 def test_applicants_never_get_into_the_admin():
@@ -97,7 +77,7 @@ def test_applicants_never_get_into_the_admin():
     assert "staff account" in response.content.decode()
     client.force_login(applicant)
     assert client.get("/admin/").status_code == 302
-    assert client.get("/admin/mfa/enroll/").status_code == 302
+    assert client.get("/admin/enroll/made-up-token/").status_code == 400
     assert not TOTPDevice.objects.filter(user=applicant).exists()
 
 
@@ -133,12 +113,10 @@ def test_the_session_key_changes_when_the_second_factor_is_verified():
     assert stale.get("/admin/").status_code == 302
 
 
-@pytest.mark.parametrize("page", ["/admin/mfa/verify/", "/admin/mfa/enroll/"])
-def test_the_second_factor_pages_show_no_console_navigation(page):
+def test_the_second_factor_page_shows_no_console_navigation():
     user = make_user(role=Role.CLEARANCE_OFFICER)
-    if page.endswith("verify/"):
-        ensure_totp_device(user, KEY)
-    html = password_login(user).get(page).content.decode()
+    ensure_totp_device(user, KEY)
+    html = password_login(user).get("/admin/mfa/verify/").content.decode()
     assert "/admin/applications/" not in html and 'id="nav-sidebar"' not in html
     assert "/admin/password_change/" not in html and 'id="user-tools"' not in html
     assert 'id="mfa-sign-out"' in html  # the one way on: signing out

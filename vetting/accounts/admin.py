@@ -1,18 +1,34 @@
 """People in the console: staff roles are groups; MFA status is visible."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
 
 from vetting.console.admin_tools import AuditedAdmin, ScaleAdmin
 
+from .enrollment import enrollment_send
 from .models import User
 
 
-class EmailUserCreationForm(UserCreationForm):
+class EmailUserCreationForm(forms.ModelForm):
+    """A new account has no usable password: a staff member sets theirs from the
+    enrollment link (vetting.accounts.enrollment), an applicant by resetting it."""
+
     class Meta:
         model = User
-        fields = ["email"]
+        fields = ["email", "first_name", "last_name", "is_staff"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 class EmailUserChangeForm(UserChangeForm):
@@ -47,13 +63,41 @@ class UserAdmin(AuditedAdmin, ScaleAdmin, BaseUserAdmin):
             {
                 "fields": ["is_active", "is_staff", "is_superuser", "groups"],
                 "description": "Staff roles are the groups; a staff user signs in with "
-                "a password and an authenticator app.",
+                "a password and an authenticator app, both set up from the enrollment "
+                "link emailed when the account becomes staff.",
             },
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "is_staff"],
+                "description": "No password here: a staff account gets an emailed "
+                "enrollment link (password and second factor); an applicant chooses a "
+                "password by resetting it.",
+            },
+        )
+    ]
     filter_horizontal = ["groups"]
+    actions = ["send_enrollment_link"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_staff and "is_staff" in form.changed_data:
+            enrollment_send(actor=request.user, user=obj)
+            messages.info(request, f"An enrollment link was emailed to {obj.email}.")
+
+    @admin.action(description="Send an enrollment link (resets password and second factors)")
+    def send_enrollment_link(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        staff = [user for user in queryset if user.is_staff]
+        for user in staff:
+            enrollment_send(actor=request.user, user=user)
+        messages.info(request, f"Enrollment links emailed to {len(staff)} staff account(s).")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "totpdevice_set")

@@ -76,6 +76,27 @@ class User(AbstractUser):
 _SESSION_SALT = "vetting.accounts.User.session_auth_hash"
 
 
+class Enrollment(models.Model):
+    """A one-time link that lets a staff member set their password and register their
+    first second factor (vetting.accounts.enrollment). Only the SHA-256 of the link's
+    secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrollments")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrollment of {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 def sign_out_everywhere(user_ids) -> None:
     """End every session of these accounts (a factor removed, a role revoked): the
     next request of each is anonymous."""

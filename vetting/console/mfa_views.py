@@ -1,4 +1,4 @@
-"""Second-factor pages: enter a TOTP token, or enroll an authenticator app first."""
+"""Second-factor pages: enter a TOTP token; enroll from the emailed one-time link."""
 
 import io
 
@@ -6,18 +6,18 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django import forms
-from django.contrib.auth import logout
-from django.db import transaction
+from django.contrib.auth import login, logout, password_validation
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vetting import throttle
+from vetting.accounts.enrollment import enrollment_complete, open_enrollment
 from vetting.accounts.mfa import base32_secret, otpauth_uri, pending_device
+from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
 from .site import _is_staff, safe_next
@@ -99,35 +99,70 @@ def _verified(request, device) -> None:
     request.session.cycle_key()
 
 
+class EnrollmentForm(TokenForm):
+    new_password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password.",
+    )
+    new_password2 = forms.CharField(
+        label="The password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["new_password1", "new_password2", "otp_token"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two passwords differ.")
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("new_password1", exc)
+        return data
+
+
 @never_cache
 @csrf_protect
-def enroll(request, site):
-    """First sign-in of a staff user without a device: show the secret and a QR
-    code, and confirm the device with one correct token."""
-    redirect = _guard(request, site)
-    if redirect:
-        return redirect
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-        return HttpResponseRedirect(reverse("admin:mfa_verify", current_app=site.name))
-    device = pending_device(request.user)
-    form = TokenForm(request.POST or None)
+def enroll(request, site, token):
+    """The emailed enrollment link: choose the password and register the first second
+    factor (vetting.accounts.enrollment); then the console opens."""
+    try:
+        enrollment = open_enrollment(token)
+    except InvalidState as exc:
+        context = {**_context(request, site, None, title="Enrollment link"), "error": exc.message}
+        return render(request, "console/enroll_invalid.html", context, status=400)
+    user = enrollment.user
+    device = pending_device(user)
+    form = EnrollmentForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if throttled(request, "second_factor", user=request.user):
+        if throttled(request, "second_factor", user=user):
             form.add_error(None, throttle.MESSAGE)
             status = 429
-        elif device.verify_token(form.cleaned_data["otp_token"]):
-            with transaction.atomic():  # the device and its user.mfa_enrolled event
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-            _verified(request, device)
-            return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
-        else:
+        elif not device.verify_token(form.cleaned_data["otp_token"]):
             form.add_error(
                 "otp_token",
                 "That code does not match; check the secret in your "
                 "app and enter the code it shows now.",
             )
+        else:
+            try:
+                user = enrollment_complete(
+                    token=token, password=form.cleaned_data["new_password1"], device=device
+                )
+            except InvalidState as exc:
+                form.add_error(None, exc.message)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                _verified(request, device)
+                return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
     uri = otpauth_uri(device)
     return render(
         request,
@@ -137,7 +172,8 @@ def enroll(request, site):
             request,
             site,
             form,
-            title="Set up your authenticator app",
+            title="Set up your console account",
+            enrolling=user,
             secret=base32_secret(device),
             otpauth_uri=uri,
             qr_svg=_qr_svg(uri),

@@ -2,18 +2,26 @@
 
 Every admin page needs an active staff user whose session was verified with a
 TOTP token (django-otp). A staff user who has signed in with a password but not
-yet with a token is sent to the token page, or to enrollment if they have no
-device yet. Applicants (non-staff) never get in: the password form refuses them.
+yet with a token is sent to the token page. One with no device is signed out: a
+device is registered only through the emailed enrollment link, with the password
+(vetting.accounts.enrollment), so nobody who learns a password can bind a device.
+Applicants (non-staff) never get in: the password form refuses them.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
+from django.contrib.auth import logout
 from django.db.models.base import ModelBase
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from vetting.accounts.mfa import has_confirmed_device
+
+NOT_ENROLLED = (
+    "This account has no second factor yet. Follow the enrollment link emailed to you, "
+    "or ask an administrator to send a new one."
+)
 
 
 def _is_staff(user) -> bool:
@@ -70,12 +78,16 @@ class ConsoleAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         if _is_staff(request.user) and not request.user.is_verified():
+            if not has_confirmed_device(request.user):
+                # No second factor: only the emailed enrollment link registers one.
+                logout(request)
+                messages.error(request, NOT_ENROLLED)
+                return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
             return HttpResponseRedirect(self._second_factor_url(request))
         return super().login(request, extra_context)
 
     def _second_factor_url(self, request) -> str:
-        name = "mfa_verify" if has_confirmed_device(request.user) else "mfa_enroll"
-        url = reverse(f"admin:{name}", current_app=self.name)
+        url = reverse("admin:mfa_verify", current_app=self.name)
         target = safe_next(request, "")
         return f"{url}?next={target}" if target else url
 
@@ -84,7 +96,7 @@ class ConsoleAdminSite(admin.AdminSite):
 
         return [
             path("mfa/verify/", mfa_views.verify, {"site": self}, name="mfa_verify"),
-            path("mfa/enroll/", mfa_views.enroll, {"site": self}, name="mfa_enroll"),
+            path("enroll/<str:token>/", mfa_views.enroll, {"site": self}, name="enroll"),
             path("mfa/sign-out/", mfa_views.sign_out, {"site": self}, name="mfa_sign_out"),
             *super().get_urls(),
         ]
