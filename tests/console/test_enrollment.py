@@ -153,3 +153,25 @@ def test_the_enrollment_page_shows_no_console_navigation():
     official = make_user(role=Role.GOVERNMENT_OFFICIAL)
     html = Client().get(enrollment_send(actor=None, user=official)).content.decode()
     assert "/admin/applications/" not in html and 'id="nav-sidebar"' not in html
+
+
+def test_a_staff_members_last_factor_cannot_be_deleted_in_the_console(console):
+    from vetting.accounts.mfa import ensure_totp_device
+
+    root = User.objects.create_superuser("root@vetting.test", PASSWORD)
+    reviewer = make_user(role=Role.SECTOR_REVIEWER)
+    device = ensure_totp_device(reviewer, "3132333435363738393031323334353637383930")
+    client = console(root)
+    url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    bulk = client.post(
+        "/admin/otp_totp/totpdevice/",
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    # A second device: then the first may go (the account keeps a factor).
+    TOTPDevice.objects.create(user=reviewer, name="Spare", confirmed=True)
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()

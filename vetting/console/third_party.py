@@ -3,8 +3,9 @@ needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
 
 - django-otp's TOTP device admin shows and edits each device's secret and serves its
   QR code: a superuser could read any reviewer's second factor. Here a device is
-  listed read-only and can only be deleted (a staff member who lost their
-  authenticator enrolls again at their next sign-in).
+  listed read-only and can only be deleted, one at a time, and never a staff
+  member's last one: a lost authenticator is replaced by sending the account a new
+  enrollment link (vetting.accounts.enrollment), which resets it.
 - A role is a group: registered again, so its page shows its history like every tracked
   model's (ConsoleAdminSite.register).
 - django-axes' "clean up expired attempts" action needs its middleware's request
@@ -27,6 +28,19 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.confirmed and obj.user.is_staff:
+            others = type(obj).objects.filter(user=obj.user, confirmed=True).exclude(pk=obj.pk)
+            if not others.exists():
+                return False  # the last factor: send an enrollment link instead
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk deletion would not ask about each device whether it is someone's last.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 def harden(site) -> None:
