@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # staff backup codes (vetting.accounts.mfa)
     "csp",
     "ninja",  # serves Swagger UI from its own static files (no CDN), with no inline script
     "vetting.console",

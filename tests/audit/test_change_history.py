@@ -166,6 +166,7 @@ def test_signing_in_moves_the_counter_but_is_no_change():
 def test_removing_a_device_in_the_admin_is_a_chained_event(operator):
     member = make_user(role=Role.SECTOR_REVIEWER)
     device = ensure_totp_device(member, KEY)
+    TOTPDevice.objects.create(user=member, name="Spare", confirmed=True)  # not the last one
     client = console(operator)
     url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
     assert client.post(url, {"post": "yes"}).status_code == 302

@@ -71,7 +71,11 @@ def test_the_emailed_link_sets_the_password_and_the_first_factor_and_opens_the_c
     path = _emailed_path(official)
     client = Client()
     response, device = _enroll(client, path)
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert response.status_code == 302 and response["Location"] == "/admin/mfa/backup-codes/"
+    shown = client.get(response["Location"]).content.decode()
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", shown)
+    assert len(set(codes)) == 10  # backup codes, shown this once
+    assert client.get(response["Location"]).status_code == 302  # and never again
     assert client.get("/admin/").status_code == 200  # signed in and verified
     official.refresh_from_db()
     assert official.check_password(NEW_PASSWORD)
@@ -175,3 +179,24 @@ def test_a_staff_members_last_factor_cannot_be_deleted_in_the_console(console):
     TOTPDevice.objects.create(user=reviewer, name="Spare", confirmed=True)
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_a_backup_code_opens_one_session_is_audited_and_emails_the_owner():
+    from tests.console.test_admin_mfa import password_login
+
+    official = make_user(role=Role.GOVERNMENT_OFFICIAL)
+    enrolling = Client()
+    response, _ = _enroll(enrolling, enrollment_send(actor=None, user=official))
+    shown = enrolling.get(response["Location"]).content.decode()
+    code = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", shown)[0]
+    official.set_password(PASSWORD)
+    official.save()
+    client = password_login(official)
+    opened = client.post("/admin/mfa/verify/", {"otp_token": code.upper()})
+    assert opened.status_code == 302 and client.get("/admin/").status_code == 200
+    event = AuditEvent.objects.get(action="user.backup_code_used")
+    assert event.data["codes_left"] == 9
+    told = Notification.objects.get(template_key="backup_code_used")
+    assert told.recipient == official and told.context["codes_left"] == 9
+    again = password_login(official).post("/admin/mfa/verify/", {"otp_token": code})
+    assert again.status_code == 200 and "wrong or has expired" in again.content.decode()

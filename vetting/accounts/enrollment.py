@@ -16,12 +16,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vetting.audit.services import audit_record
 from vetting.errors import InvalidState
 from vetting.notifications.services import notification_enqueue
 
+from .mfa import backup_codes_issue
 from .models import Enrollment, User
 
 PATH = "/admin/enroll/{token}/"
@@ -53,6 +55,7 @@ def enrollment_send(*, actor, user: User) -> str:
     user.save(update_fields=["password"])
     for device in TOTPDevice.objects.filter(user=user):
         device.delete()  # audited, and ends the account's sessions (accounts.signals)
+    StaticDevice.objects.filter(user=user).delete()  # its backup codes
     event = audit_record(
         actor=actor, action="user.enrollment_sent", obj=user, data={"user": user.email}
     )
@@ -92,10 +95,11 @@ def open_enrollment(token: str, *, lock: bool = False) -> Enrollment:
 
 
 @transaction.atomic
-def enrollment_complete(*, token: str, password: str, device: TOTPDevice) -> User:
-    """Set the password and confirm the first factor, once. ``device`` is the
-    unconfirmed device whose code the caller checked. Side effects: audit events
-    (enrolled, and the factor's user.mfa_enrolled), the link is used up."""
+def enrollment_complete(*, token: str, password: str, device: TOTPDevice):
+    """Set the password, confirm the first factor and issue backup codes, once.
+    ``device`` is the unconfirmed device whose code the caller checked. Returns (user,
+    backup codes to show once). Side effects: audit events (enrolled, the factor's
+    user.mfa_enrolled, the codes), the link is used up."""
     enrollment = open_enrollment(token, lock=True)
     user = enrollment.user
     if device.user_id != user.pk:
@@ -107,4 +111,4 @@ def enrollment_complete(*, token: str, password: str, device: TOTPDevice) -> Use
     enrollment.used_at = timezone.now()
     enrollment.save(update_fields=["used_at"])
     audit_record(actor=user, action="user.enrolled", obj=user, data={"user": user.email})
-    return user
+    return user, backup_codes_issue(user)

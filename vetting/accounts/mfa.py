@@ -1,11 +1,15 @@
-"""TOTP devices for staff (django-otp): enrollment helpers and the demo's known secrets."""
+"""Staff second factors (django-otp): TOTP devices, backup codes, the demo's known secrets."""
 
 import base64
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vetting.audit.services import audit_record
 
 DEVICE_NAME = "Authenticator app"
 
@@ -56,3 +60,45 @@ def demo_totp_key(email: str) -> str:
     """A stable, publicly known secret per demo account (seed_demo prints it). Demo only:
     anyone who reads this function can compute it."""
     return hashlib.sha1(f"vetting-demo-totp:{email}".encode()).hexdigest()  # noqa: S324
+
+
+BACKUP_CODES = 10
+BACKUP_DEVICE_NAME = "Backup codes"
+
+
+@transaction.atomic
+def backup_codes_issue(user) -> list[str]:
+    """Ten new single-use backup codes for ``user`` (the old ones stop working), to be
+    shown once. Side effect: audit event."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    audit_record(
+        actor=user, action="user.backup_codes_issued", obj=user, data={"codes": len(codes)}
+    )
+    return codes
+
+
+@transaction.atomic
+def backup_code_used(user, device: StaticDevice) -> int:
+    """Record that a backup code opened a session: audit event, and an email to the
+    owner (it may not have been them). Returns how many codes are left."""
+    from vetting.notifications.services import notification_enqueue
+
+    left = device.token_set.count()
+    event = audit_record(
+        actor=user, action="user.backup_code_used", obj=user, data={"codes_left": left}
+    )
+    notification_enqueue(
+        template_key="backup_code_used",
+        recipients=[user],
+        context={
+            "name": user.display_name,
+            "codes_left": left,
+            "url_path": "/admin/",
+            "url": f"{settings.BASE_URL}/admin/",
+        },
+        event_key=f"audit{event.pk}",
+    )
+    return left

@@ -1,11 +1,13 @@
 """Second-factor pages: enter a TOTP token; enroll from the emailed one-time link."""
 
 import io
+import re
 
 import django_otp
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login, logout, password_validation
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -13,19 +15,22 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from vetting import throttle
 from vetting.accounts.enrollment import enrollment_complete, open_enrollment
-from vetting.accounts.mfa import base32_secret, otpauth_uri, pending_device
+from vetting.accounts.mfa import backup_code_used, base32_secret, otpauth_uri, pending_device
 from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
 from .site import _is_staff, safe_next
 
+_BACKUP_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's static tokens
+
 
 class TokenForm(forms.Form):
     otp_token = forms.CharField(
-        label="Six-digit code from your authenticator app",
+        label="Six-digit code from your authenticator app (or a backup code)",
         max_length=8,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -33,9 +38,11 @@ class TokenForm(forms.Form):
     )
 
     def clean_otp_token(self):
-        token = self.cleaned_data["otp_token"].replace(" ", "")
-        if not token.isdigit():
-            raise forms.ValidationError("The code is the six digits your app shows.")
+        token = self.cleaned_data["otp_token"].replace(" ", "").replace("-", "").lower()
+        if not (token.isdigit() or _BACKUP_CODE.fullmatch(token)):
+            raise forms.ValidationError(
+                "The code is the six digits your app shows, or one of your backup codes."
+            )
         return token
 
 
@@ -83,6 +90,11 @@ def verify(request, site):
             status = 429
         elif device := django_otp.match_token(request.user, form.cleaned_data["otp_token"]):
             _verified(request, device)
+            if isinstance(device, StaticDevice):
+                left = backup_code_used(request.user, device)
+                messages.warning(
+                    request, f"You signed in with a backup code; {left} remain unused."
+                )
             return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
         else:
             form.add_error(
@@ -154,7 +166,7 @@ def enroll(request, site, token):
             )
         else:
             try:
-                user = enrollment_complete(
+                user, codes = enrollment_complete(
                     token=token, password=form.cleaned_data["new_password1"], device=device
                 )
             except InvalidState as exc:
@@ -162,7 +174,8 @@ def enroll(request, site, token):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 _verified(request, device)
-                return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
+                request.session[_NEW_CODES] = codes  # for the next page, once
+                return HttpResponseRedirect(reverse("admin:backup_codes", current_app=site.name))
     uri = otpauth_uri(device)
     return render(
         request,
@@ -179,6 +192,21 @@ def enroll(request, site, token):
             qr_svg=_qr_svg(uri),
         ),
     )
+
+
+_NEW_CODES = "vetting_new_backup_codes"
+
+
+@never_cache
+def backup_codes(request, site):
+    """The backup codes just issued at enrollment, shown this once."""
+    if not (_is_staff(request.user) and request.user.is_verified()):
+        return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+    codes = request.session.pop(_NEW_CODES, None)
+    if not codes:
+        return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
+    context = _context(request, site, None, title="Your backup codes", codes=codes)
+    return render(request, "console/backup_codes.html", context)
 
 
 @require_POST

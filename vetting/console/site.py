@@ -97,6 +97,7 @@ class ConsoleAdminSite(admin.AdminSite):
         return [
             path("mfa/verify/", mfa_views.verify, {"site": self}, name="mfa_verify"),
             path("enroll/<str:token>/", mfa_views.enroll, {"site": self}, name="enroll"),
+            path("mfa/backup-codes/", mfa_views.backup_codes, {"site": self}, name="backup_codes"),
             path("mfa/sign-out/", mfa_views.sign_out, {"site": self}, name="mfa_sign_out"),
             *super().get_urls(),
         ]

@@ -6,6 +6,8 @@ needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
   listed read-only and can only be deleted, one at a time, and never a staff
   member's last one: a lost authenticator is replaced by sending the account a new
   enrollment link (vetting.accounts.enrollment), which resets it.
+- django-otp's backup-code admin lists each code: not registered (codes are shown
+  once, to their owner, at enrollment).
 - A role is a group: registered again, so its page shows its history like every tracked
   model's (ConsoleAdminSite.register).
 - django-axes' "clean up expired attempts" action needs its middleware's request
@@ -46,11 +48,14 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 def harden(site) -> None:
     from axes.models import AccessAttempt
     from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if site.is_registered(TOTPDevice):
         site.unregister(TOTPDevice)
     site.register(TOTPDevice, TOTPDeviceAdmin)
+    if site.is_registered(StaticDevice):  # backup codes are shown once, to their owner
+        site.unregister(StaticDevice)
     if site.is_registered(Group):  # registered by django.contrib.auth before its history
         group_admin = type(site._registry[Group])
         site.unregister(Group)
