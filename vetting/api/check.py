@@ -142,9 +142,12 @@ def answer_check(request, *, fresh: bool = False) -> bytes:
 def authenticate(request, digest: str | None) -> keys.KeyInfo | None:
     """The live key whose SHA-256 is ``digest``, or None; 429 for a client that gave
     too many wrong keys lately (vetting.throttle), before its key is even looked at.
-    Only what is not answered from a worker's memo gets here."""
+    A key this worker read as live within MAX_AGE asks no cache: the database path
+    of a gateway's repeated ask costs no round trip to Redis."""
     if digest is None:
         return None
+    if freshness.memo().get(("key", digest)):  # a live key, read within MAX_AGE
+        return keys.authenticate_hash(digest)
     if throttled(request, "api_key_failure", count=False):
         raise ApiError(429, "Too many requests with a wrong API key from here; wait a minute.")
     key = keys.authenticate_hash(digest)
