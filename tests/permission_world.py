@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.console.conftest import verified_client
 from tests.factories import Cast, make_org, make_user
@@ -166,6 +167,13 @@ class World:
         _screening_rows(cast, self.ec_app)
         _other_rows(cast)
         unverified = make_user()
+        WebAuthnCredential.objects.create(  # a passkey, for its admin pages
+            user=cast.government,
+            name="Passkey",
+            credential_id=b"matrix-credential",
+            public_key=b"matrix-public-key",
+            aaguid="00000000-0000-0000-0000-000000000000",
+        )
 
         users = {
             "export": cast.export,

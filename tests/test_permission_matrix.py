@@ -221,7 +221,9 @@ def invariant_failures(rows, routes) -> list[str]:
             if got == "500":
                 out.append(f"{label} / {actor}: 500")
         anon = cells["anonymous"]
-        public_admin = ("/admin/login/", "/admin/logout/")
+        # The passkey scripts' translations: the same for everyone, and needed by the
+        # enrollment link's page, before any sign-in.
+        public_admin = ("/admin/login/", "/admin/logout/", "/admin/passkeys/jsi18n/")
         if route.startswith("/admin/") and route not in public_admin and anon == "ok":
             out.append(f"{label}: anonymous got ok under /admin/")
         if route.startswith("/apply/") and "<str:token>" not in route and anon == "ok":

@@ -7,6 +7,7 @@ filesystem Celery broker under ``var/``, email written to files under
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -36,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Shown as a banner on every page; demo logins are printed by seed_demo.
 DEMO_MODE = env_bool("VETTING_DEMO_MODE", not PRODUCTION)
-BASE_URL = env_str("VETTING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = env_str("VETTING_BASE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # The admin runs on the console site (MFA-enforcing, dashboard on the index).
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # staff backup codes (vetting.accounts.mfa)
+    "django_otp_webauthn",  # passkeys; relying party = BASE_URL's host
     "csp",
     "ninja",  # serves Swagger UI from its own static files (no CDN), with no inline script
     "vetting.console",
@@ -211,6 +213,13 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above is then an inactivity timeout
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
 # How long a staff enrollment link works (vetting.accounts.enrollment); it works once.
 STAFF_ENROLLMENT_HOURS = env_int("STAFF_ENROLLMENT_HOURS", 24)
+# Officials and clearance officers verify console sessions with a passkey only.
+STAFF_PASSKEY_REQUIRED = env_bool("STAFF_PASSKEY_REQUIRED", PRODUCTION)
+# Passkeys are bound to BASE_URL's host; an IP address cannot be one (use localhost).
+OTP_WEBAUTHN_RP_ID = urlsplit(BASE_URL).hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [BASE_URL]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, after the password
 
 # --- I18N / static --------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -11,6 +11,9 @@ admin.site.index_title = "Review console"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Passkey ceremonies of the console's sign-in and enrollment (before the admin's
+    # catch-all), under the name the django-otp-webauthn template tags reverse.
+    path("admin/passkeys/", include(("vetting.console.passkey_views", "otp_webauthn"))),
     path("admin/", admin.site.urls),
     # The gateway API (/api/v1/) and the certificate download under /apply/clearances/.
     path("", include("vetting.api.urls")),

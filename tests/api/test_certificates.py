@@ -23,7 +23,7 @@ SEED_B = base64.b64encode(b"b" * 32).decode()
 
 def _verifier(gateway):
     verifier = gateway_verifier.Verifier(
-        gateway.client.get("/api/v1/jwks").json(), issuer="http://127.0.0.1:8000"
+        gateway.client.get("/api/v1/jwks").json(), issuer="http://localhost:8000"
     )
     verifier.load_status_list(gateway.get("status-list").json()["status_list"])
     return verifier

@@ -1,9 +1,17 @@
 """Browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright;
-Playwright never downloads a browser here."""
+Playwright never downloads a browser here. Emails reach an aiosmtpd server on
+loopback (``inbox``), delivered by a real Celery worker (``worker``)."""
 
+import re
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect, sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # ignored by git
@@ -31,3 +39,58 @@ def browser(monkeypatch):
         yield browser
         browser.close()
     expect.set_options(timeout=5_000)  # Playwright's default, for other browser tests
+
+
+class Inbox:
+    """An SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, to: str, subject: str, timeout: float = 30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for message in self.messages:
+                    if to in message["To"] and subject in message["Subject"]:
+                        return message
+            time.sleep(0.2)
+        raise AssertionError(f"no email '{subject}' to {to} within {timeout}s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def link_in(message) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S+", body).group(0)
+
+
+@pytest.fixture
+def inbox(settings):
+    box = Inbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = (False, "", "")
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def worker(transactional_db, inbox):
+    from vetting.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield

@@ -2,8 +2,9 @@
 
 A staff account is never usable with a password alone: an administrator sends an
 enrollment link (``enrollment_send``: single use, valid ``STAFF_ENROLLMENT_HOURS``),
-and the person who opens it sets the password and registers the first second factor
-in one step (vetting.console.enrollment). Sending a link resets the account: its
+and the person who opens it sets the password, then registers the first second factor
+(a passkey, or an authenticator app where the roles allow one), which completes it
+(vetting.console.mfa_views, vetting.console.passkey_views). Sending a link resets the account: its
 password becomes unusable and its second factors are removed (each removal an audit
 event, and every session of the account ends), so a link is also how a lost factor
 is replaced. A newer link makes the older ones worthless.
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from vetting.audit.services import audit_record
 from vetting.errors import InvalidState
@@ -53,7 +55,10 @@ def enrollment_send(*, actor, user: User) -> str:
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    for device in TOTPDevice.objects.filter(user=user):
+    for device in [
+        *TOTPDevice.objects.filter(user=user),
+        *WebAuthnCredential.objects.filter(user=user),
+    ]:
         device.delete()  # audited, and ends the account's sessions (accounts.signals)
     StaticDevice.objects.filter(user=user).delete()  # its backup codes
     event = audit_record(
@@ -95,19 +100,21 @@ def open_enrollment(token: str, *, lock: bool = False) -> Enrollment:
 
 
 @transaction.atomic
-def enrollment_complete(*, token: str, password: str, device: TOTPDevice):
-    """Set the password, confirm the first factor and issue backup codes, once.
-    ``device`` is the unconfirmed device whose code the caller checked. Returns (user,
+def enrollment_complete(*, token: str, password_hash: str, device):
+    """Set the password (``password_hash``, chosen and checked on the link's page),
+    confirm the first factor and issue backup codes, once. ``device`` is the passkey
+    just registered, or the unconfirmed TOTP device whose code the caller checked. Returns (user,
     backup codes to show once). Side effects: audit events (enrolled, the factor's
     user.mfa_enrolled, the codes), the link is used up."""
     enrollment = open_enrollment(token, lock=True)
     user = enrollment.user
     if device.user_id != user.pk:
         raise InvalidState("This device does not belong to the account being enrolled.")
-    user.set_password(password)
+    user.password = password_hash
     user.save(update_fields=["password"])
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
     enrollment.used_at = timezone.now()
     enrollment.save(update_fields=["used_at"])
     audit_record(actor=user, action="user.enrolled", obj=user, data={"user": user.email})

@@ -1,4 +1,13 @@
-"""Staff second factors (django-otp): TOTP devices, backup codes, the demo's known secrets."""
+"""Staff second factors (django-otp): passkeys (django-otp-webauthn), TOTP devices,
+backup codes, the demo's known secrets; and the one rule of which factor a console
+session needs (``console_verified``).
+
+A passkey is phishing-resistant (OMB M-22-09): the browser signs only for this site's
+origin. Where ``STAFF_PASSKEY_REQUIRED`` is on (production's default), government
+officials and clearance officers must verify every console session with one: their
+TOTP codes and backup codes are refused, and a lost passkey is replaced through a new
+enrollment link. Other staff may use either, and backup codes to recover.
+"""
 
 import base64
 import hashlib
@@ -8,8 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from vetting.audit.services import audit_record
+
+from .roles import Role, has_role
 
 DEVICE_NAME = "Authenticator app"
 
@@ -52,8 +64,52 @@ def otpauth_uri(device: TOTPDevice) -> str:
     return device.config_url
 
 
+PRIMARY_FACTORS = (WebAuthnCredential, TOTPDevice)  # backup codes only recover
+PASSKEY_ROLES = (Role.GOVERNMENT_OFFICIAL, Role.CLEARANCE_OFFICER)
+
+
 def has_confirmed_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Has ``user`` a primary factor (a passkey or an authenticator app)?"""
+    return any(m.objects.filter(user=user, confirmed=True).exists() for m in PRIMARY_FACTORS)
+
+
+def is_last_factor(device) -> bool:
+    """Is ``device`` the only confirmed primary factor of its staff owner? (Removing it
+    would leave an account usable with a password alone, or not at all.)"""
+    if not (isinstance(device, PRIMARY_FACTORS) and device.confirmed and device.user.is_staff):
+        return False
+    return not any(
+        m.objects.filter(user_id=device.user_id, confirmed=True)
+        .exclude(pk=device.pk if isinstance(device, m) else None)
+        .exists()
+        for m in PRIMARY_FACTORS
+    )
+
+
+def passkey_required(user) -> bool:
+    """Must ``user`` verify console sessions with a passkey?"""
+    return settings.STAFF_PASSKEY_REQUIRED and any(has_role(user, r) for r in PASSKEY_ROLES)
+
+
+def device_satisfies(user, device) -> bool:
+    """May ``device`` verify a console session of ``user``?"""
+    if device is None or device.user_id != user.pk or not device.confirmed:
+        return False
+    return isinstance(device, WebAuthnCredential) or not passkey_required(user)
+
+
+def console_verified(user) -> bool:
+    """Is this signed-in staff session verified with a factor its owner's roles accept?
+    The console's every page asks (ConsoleAdminSite.has_permission), and so does adding
+    a passkey (vetting.console.passkey_views): a session verified with a code cannot
+    add a passkey where a passkey is required."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.is_verified()
+        and device_satisfies(user, user.otp_device)
+    )
 
 
 def demo_totp_key(email: str) -> str:

@@ -6,8 +6,8 @@ admin form, from the shell (``user.groups.add``), from the group's side
 the transaction that changes the membership, so each grant and revocation becomes a
 ``user.role_granted`` / ``user.role_revoked`` event in the chain within it.
 
-A staff member's TOTP device is enrolled when it becomes confirmed (or a confirmed
-device gets a new secret) and removed when a confirmed device is deleted or
+A staff member's passkey or TOTP device is enrolled when it becomes confirmed (or a
+confirmed device gets a new secret or key) and removed when a confirmed device is deleted or
 unconfirmed: ``user.mfa_enrolled`` / ``user.mfa_removed``. A removed factor or a
 revoked role also ends every session of the account (models.sign_out_everywhere).
 
@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.models import HistoricalRecords
 
 from vetting.audit.services import audit_record
@@ -86,16 +87,19 @@ def _emit(action: str, pairs) -> None:
         )
 
 
+# Each factor's fields whose change enrolls it: confirmed, and its secret or key.
+FACTOR_FIELDS = {TOTPDevice: ("confirmed", "key"), WebAuthnCredential: ("confirmed", "public_key")}
+
+
 def remember_device_state(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None:
         instance._mfa_before = None
         return
-    if update_fields is not None and not {"confirmed", "key"} & set(update_fields):
+    fields = FACTOR_FIELDS[sender]
+    if update_fields is not None and not set(fields) & set(update_fields):
         instance._mfa_before = "skip"
         return
-    instance._mfa_before = (
-        TOTPDevice.objects.filter(pk=instance.pk).values_list("confirmed", "key").first()
-    )
+    instance._mfa_before = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
 
 
 def on_device_saved(sender, instance, created, raw=False, **kwargs):
@@ -122,12 +126,18 @@ def _device_event(action: str, device) -> None:
         actor=current_actor(),
         action=action,
         obj=user,
-        data={"device": device.name, "device_id": device.pk, "user": user.email},
+        data={
+            "device": device.name,
+            "device_id": device.pk,
+            "kind": "passkey" if isinstance(device, WebAuthnCredential) else "totp",
+            "user": user.email,
+        },
     )
 
 
 def connect() -> None:
     m2m_changed.connect(on_groups_changed, sender=User.groups.through)
-    pre_save.connect(remember_device_state, sender=TOTPDevice)
-    post_save.connect(on_device_saved, sender=TOTPDevice)
-    post_delete.connect(on_device_deleted, sender=TOTPDevice)
+    for factor in FACTOR_FIELDS:
+        pre_save.connect(remember_device_state, sender=factor)
+        post_save.connect(on_device_saved, sender=factor)
+        post_delete.connect(on_device_deleted, sender=factor)

@@ -1,4 +1,7 @@
-"""Second-factor pages: enter a TOTP token; enroll from the emailed one-time link."""
+"""Second-factor pages: the second step of signing in (a passkey, or a code where the
+account's roles allow one); enrollment from the emailed one-time link, in two steps
+(choose the password, then register the first factor: a passkey, or an authenticator
+app where allowed); the backup codes shown once."""
 
 import io
 import re
@@ -9,6 +12,7 @@ import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout, password_validation
+from django.contrib.auth.hashers import make_password
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,13 +23,28 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from vetting import throttle
 from vetting.accounts.enrollment import enrollment_complete, open_enrollment
-from vetting.accounts.mfa import backup_code_used, base32_secret, otpauth_uri, pending_device
+from vetting.accounts.mfa import (
+    backup_code_used,
+    base32_secret,
+    console_verified,
+    otpauth_uri,
+    passkey_required,
+    pending_device,
+)
 from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
 from .site import _is_staff, safe_next
 
 _BACKUP_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's static tokens
+# The session of an enrollment link's page once its password is chosen: {"token": the
+# link's token, "password": the chosen password's hash}, until a factor completes it.
+ENROLLING = "vetting_enrolling"
+NEW_CODES = "vetting_new_backup_codes"  # for the page after enrollment, once
+PASSKEY_ONLY = (
+    "Your role signs in with a passkey only: use it here. If it is lost, ask an "
+    "administrator for a new enrollment link."
+)
 
 
 class TokenForm(forms.Form):
@@ -50,7 +69,7 @@ def _guard(request, site):
     """Where to send someone who should not be on a second-factor page, or None."""
     if not _is_staff(request.user):
         return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
-    if request.user.is_verified():
+    if console_verified(request.user):
         return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
     return None
 
@@ -82,14 +101,17 @@ def verify(request, site):
     redirect = _guard(request, site)
     if redirect:
         return redirect
+    passkey_only = passkey_required(request.user)
     form = TokenForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    status, refused = 200, ""
+    if request.method == "POST" and passkey_only:
+        status, refused = 403, PASSKEY_ONLY  # no code is tried
+    elif request.method == "POST" and form.is_valid():
         if throttled(request, "second_factor", user=request.user):
             form.add_error(None, throttle.MESSAGE)
             status = 429
         elif device := django_otp.match_token(request.user, form.cleaned_data["otp_token"]):
-            _verified(request, device)
+            verified(request, device)
             if isinstance(device, StaticDevice):
                 left = backup_code_used(request.user, device)
                 messages.warning(
@@ -100,18 +122,20 @@ def verify(request, site):
             form.add_error(
                 "otp_token", "That code is wrong or has expired; enter the code your app shows now."
             )
-    context = _context(request, site, form, title="Enter your code")
+    context = _context(
+        request, site, form, title="Second step", passkey_only=passkey_only, refused=refused
+    )
     return render(request, "console/mfa_verify.html", context, status=status)
 
 
-def _verified(request, device) -> None:
+def verified(request, device) -> None:
     """The session is now verified with ``device``: under a new session key, so a key
     learnt before the second step (a fixed or stolen cookie) is worth nothing after."""
     django_otp.login(request, device)
     request.session.cycle_key()
 
 
-class EnrollmentForm(TokenForm):
+class PasswordForm(forms.Form):
     new_password1 = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -121,7 +145,6 @@ class EnrollmentForm(TokenForm):
         label="The password again",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    field_order = ["new_password1", "new_password2", "otp_token"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,18 +166,43 @@ class EnrollmentForm(TokenForm):
 @never_cache
 @csrf_protect
 def enroll(request, site, token):
-    """The emailed enrollment link: choose the password and register the first second
-    factor (vetting.accounts.enrollment); then the console opens."""
+    """The emailed enrollment link: first choose the password, then register the first
+    second factor (vetting.accounts.enrollment); then the console opens."""
     try:
         enrollment = open_enrollment(token)
     except InvalidState as exc:
         context = {**_context(request, site, None, title="Enrollment link"), "error": exc.message}
         return render(request, "console/enroll_invalid.html", context, status=400)
+    if request.user.is_authenticated:
+        logout(request)  # the link's page enrolls its own account, never the signed-in one
     user = enrollment.user
-    device = pending_device(user)
-    form = EnrollmentForm(request.POST or None, user=user)
-    status = 200
+    pending = request.session.get(ENROLLING)
+    if request.method == "POST" and "start_again" in request.POST:
+        request.session.pop(ENROLLING, None)
+        return HttpResponseRedirect(request.path)
+    if not pending or pending.get("token") != token:
+        return _choose_password(request, site, user, token)
+    return _first_factor(request, site, user, token, pending["password"])
+
+
+def _choose_password(request, site, user, token):
+    form = PasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        hashed = make_password(form.cleaned_data["new_password1"])
+        request.session[ENROLLING] = {"token": token, "password": hashed}
+        return HttpResponseRedirect(request.path)
+    context = _context(request, site, form, title="Set up your console account", enrolling=user)
+    return render(request, "console/mfa_enroll_password.html", context)
+
+
+def _first_factor(request, site, user, token, password_hash):
+    passkey_only = passkey_required(user)
+    device = None if passkey_only else pending_device(user)
+    form = TokenForm(request.POST or None)
+    status, refused = 200, ""
+    if request.method == "POST" and passkey_only:
+        status, refused = 403, PASSKEY_ONLY
+    elif request.method == "POST" and form.is_valid():
         if throttled(request, "second_factor", user=user):
             form.add_error(None, throttle.MESSAGE)
             status = 429
@@ -167,42 +215,39 @@ def enroll(request, site, token):
         else:
             try:
                 user, codes = enrollment_complete(
-                    token=token, password=form.cleaned_data["new_password1"], device=device
+                    token=token, password_hash=password_hash, device=device
                 )
             except InvalidState as exc:
                 form.add_error(None, exc.message)
             else:
+                request.session.pop(ENROLLING, None)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                _verified(request, device)
-                request.session[_NEW_CODES] = codes  # for the next page, once
+                verified(request, device)
+                request.session[NEW_CODES] = codes
                 return HttpResponseRedirect(reverse("admin:backup_codes", current_app=site.name))
-    uri = otpauth_uri(device)
-    return render(
+    extra = {}
+    if device is not None:
+        uri = otpauth_uri(device)
+        extra = {"secret": base32_secret(device), "otpauth_uri": uri, "qr_svg": _qr_svg(uri)}
+    context = _context(
         request,
-        "console/mfa_enroll.html",
-        status=status,
-        context=_context(
-            request,
-            site,
-            form,
-            title="Set up your console account",
-            enrolling=user,
-            secret=base32_secret(device),
-            otpauth_uri=uri,
-            qr_svg=_qr_svg(uri),
-        ),
+        site,
+        form,
+        title="Add your sign-in key",
+        enrolling=user,
+        passkey_only=passkey_only,
+        refused=refused,
+        **extra,
     )
-
-
-_NEW_CODES = "vetting_new_backup_codes"
+    return render(request, "console/mfa_enroll.html", context, status=status)
 
 
 @never_cache
 def backup_codes(request, site):
     """The backup codes just issued at enrollment, shown this once."""
-    if not (_is_staff(request.user) and request.user.is_verified()):
+    if not console_verified(request.user):
         return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
-    codes = request.session.pop(_NEW_CODES, None)
+    codes = request.session.pop(NEW_CODES, None)
     if not codes:
         return HttpResponseRedirect(reverse("admin:index", current_app=site.name))
     context = _context(request, site, None, title="Your backup codes", codes=codes)

@@ -1,8 +1,9 @@
 """The admin site of the review console: MFA for every staff user, dashboard index.
 
 Every admin page needs an active staff user whose session was verified with a
-TOTP token (django-otp). A staff user who has signed in with a password but not
-yet with a token is sent to the token page. One with no device is signed out: a
+second factor its owner's roles accept (mfa.console_verified: a passkey, or where
+allowed a TOTP or backup code). A staff user who has signed in with a password but
+not yet with such a factor is sent to the second-step page. One with no device is signed out: a
 device is registered only through the emailed enrollment link, with the password
 (vetting.accounts.enrollment), so nobody who learns a password can bind a device.
 Applicants (non-staff) never get in: the password form refuses them.
@@ -16,7 +17,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from vetting.accounts.mfa import has_confirmed_device
+from vetting.accounts.mfa import console_verified, has_confirmed_device
 
 NOT_ENROLLED = (
     "This account has no second factor yet. Follow the enrollment link emailed to you, "
@@ -73,11 +74,10 @@ class ConsoleAdminSite(admin.AdminSite):
         return ConsoleAutocomplete.as_view(admin_site=self)(request)
 
     def has_permission(self, request):
-        user = request.user
-        return _is_staff(user) and user.is_verified()
+        return console_verified(request.user)
 
     def login(self, request, extra_context=None):
-        if _is_staff(request.user) and not request.user.is_verified():
+        if _is_staff(request.user) and not console_verified(request.user):
             if not has_confirmed_device(request.user):
                 # No second factor: only the emailed enrollment link registers one.
                 logout(request)

@@ -2,9 +2,10 @@
 needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
 
 - django-otp's TOTP device admin shows and edits each device's secret and serves its
-  QR code: a superuser could read any reviewer's second factor. Here a device is
-  listed read-only and can only be deleted, one at a time, and never a staff
-  member's last one: a lost authenticator is replaced by sending the account a new
+  QR code: a superuser could read any reviewer's second factor. Here a device, and a
+  passkey (django-otp-webauthn, which registers no admin of its own), is listed
+  read-only and can only be deleted, one at a time, and never a staff member's last
+  factor (mfa.is_last_factor): a lost authenticator is replaced by sending the account a new
   enrollment link (vetting.accounts.enrollment), which resets it.
 - django-otp's backup-code admin lists each code: not registered (codes are shown
   once, to their owner, at enrollment).
@@ -17,8 +18,10 @@ needs. Called once every admin module is loaded (ConsoleAdminConfig.ready).
 
 from django.contrib import admin
 
+from vetting.accounts.mfa import is_last_factor
 
-class TOTPDeviceAdmin(admin.ModelAdmin):
+
+class FactorAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
     search_fields = ["=user__email"]
@@ -32,10 +35,8 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.confirmed and obj.user.is_staff:
-            others = type(obj).objects.filter(user=obj.user, confirmed=True).exclude(pk=obj.pk)
-            if not others.exists():
-                return False  # the last factor: send an enrollment link instead
+        if obj is not None and is_last_factor(obj):
+            return False  # the last factor: send an enrollment link instead
         return super().has_delete_permission(request, obj)
 
     def get_actions(self, request):
@@ -50,10 +51,12 @@ def harden(site) -> None:
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
 
-    if site.is_registered(TOTPDevice):
-        site.unregister(TOTPDevice)
-    site.register(TOTPDevice, TOTPDeviceAdmin)
+    for factor in (TOTPDevice, WebAuthnCredential):
+        if site.is_registered(factor):
+            site.unregister(factor)
+        site.register(factor, FactorAdmin)
     if site.is_registered(StaticDevice):  # backup codes are shown once, to their owner
         site.unregister(StaticDevice)
     if site.is_registered(Group):  # registered by django.contrib.auth before its history

@@ -303,4 +303,4 @@ class Command(BaseCommand):
             device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
             if device is not None:
                 self.stdout.write(f"  {email:26} {base32_secret(device)}  {otpauth_uri(device)}")
-        self.stdout.write("\nPortal: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
+        self.stdout.write("\nPortal: http://localhost:8000/   Admin: http://localhost:8000/admin/")
