@@ -116,6 +116,10 @@ write_env() {
     env_set DEFAULT_FROM_EMAIL "\"Vetting <vetting@$SERVER_NAME>\""
     env_unset EMAIL_HOST  # mail is written to files under VETTING_VAR_DIR/mail
     env_set WEB_CONCURRENCY 2
+    # The smoke signs demo officials in with their TOTP codes: its browser cannot hold
+    # a passkey over this self-signed TLS. The passkey rule (on by default in
+    # production) is proven in Chromium by tests/e2e/test_passkeys.py.
+    env_set STAFF_PASSKEY_REQUIRED false
     if [ -n "${S3:-}" ]; then
         env_set EVIDENCE_S3_BUCKET vetting-evidence
         env_set EVIDENCE_S3_REGION us-east-1

@@ -219,6 +219,7 @@ STAFF_PASSKEY_REQUIRED = env_bool("STAFF_PASSKEY_REQUIRED", PRODUCTION)
 OTP_WEBAUTHN_RP_ID = urlsplit(BASE_URL).hostname
 OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [BASE_URL]
+OTP_WEBAUTHN_HELPER_CLASS = "vetting.console.passkey_views.Helper"  # names each passkey
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, after the password
 
 # --- I18N / static --------------------------------------------------------

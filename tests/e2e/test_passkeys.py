@@ -162,3 +162,25 @@ def test_a_reviewer_signs_in_with_a_backup_code_and_is_told_by_email(
     page.fill("#id_otp_token", codes[3])
     page.click("#mfa-verify-form input[type=submit]")
     expect(page.locator(".errorlist")).to_contain_text("wrong or has expired")
+
+
+def test_a_reviewer_verified_with_a_code_adds_a_passkey_and_signs_in_with_it(console_url, browser):
+    reviewer = make_user(role=Role.SECTOR_REVIEWER)
+    reviewer.set_password(CHOSEN)
+    reviewer.save()
+    device = ensure_totp_device(reviewer, "08" * 20)
+    page, _, _ = page_with_authenticator(browser)
+    sign_in_with_password(page, console_url, reviewer)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.fill("#id_otp_token", code)
+    page.click("#mfa-verify-form input[type=submit]")
+    page.get_by_role("link", name="Sign-in keys").click()
+    expect(page.locator("#sign-in-keys tbody tr")).to_have_count(1)
+    page.get_by_role("button", name="Add a passkey").click()
+    expect(page.locator("#sign-in-keys tbody tr")).to_have_count(2)  # the page reloaded
+    expect(page.locator("#sign-in-keys")).to_contain_text("Passkey added")
+    page.screenshot(path=ARTIFACTS / "reviewer-2-keys.png", full_page=True)
+    assert WebAuthnCredential.objects.filter(user=reviewer).count() == 1
+    sign_in_with_password(page, console_url, reviewer)
+    page.get_by_role("button", name="Use your passkey").click()
+    expect(page.locator("#console-dashboard")).to_be_visible()

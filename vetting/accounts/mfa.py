@@ -73,6 +73,15 @@ def has_confirmed_device(user) -> bool:
     return any(m.objects.filter(user=user, confirmed=True).exists() for m in PRIMARY_FACTORS)
 
 
+def own_factors(user) -> list:
+    """``user``'s confirmed primary factors, passkeys first, newest first."""
+    return [
+        device
+        for model in PRIMARY_FACTORS
+        for device in model.objects.filter(user=user, confirmed=True).order_by("-pk")
+    ]
+
+
 def is_last_factor(device) -> bool:
     """Is ``device`` the only confirmed primary factor of its staff owner? (Removing it
     would leave an account usable with a password alone, or not at all.)"""

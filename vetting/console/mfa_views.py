@@ -28,6 +28,7 @@ from vetting.accounts.mfa import (
     base32_secret,
     console_verified,
     otpauth_uri,
+    own_factors,
     passkey_required,
     pending_device,
 )
@@ -261,3 +262,17 @@ def sign_out(request, site):
     verified session, so it would only send the person back here)."""
     logout(request)
     return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+
+
+@never_cache
+def factors(request, site):
+    """The signed-in staff member's own sign-in keys, and a button to add a passkey."""
+    if not console_verified(request.user):
+        return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
+    context = {
+        **site.each_context(request),
+        "title": "Your sign-in keys",
+        "factors": own_factors(request.user),
+        "passkey_only": passkey_required(request.user),
+    }
+    return render(request, "console/mfa_factors.html", context)

@@ -19,8 +19,10 @@ from django.contrib.auth import login
 from django.db import transaction
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions, views
+from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.utils import rewrite_exceptions
 
 from vetting import throttle
@@ -31,6 +33,13 @@ from vetting.throttle import throttled
 
 from .mfa_views import ENROLLING, NEW_CODES, verified
 from .site import _is_staff, safe_next
+
+
+class Helper(WebAuthnHelper):
+    def create_credential(self, user, response, parsed_credential, original_data):
+        device = super().create_credential(user, response, parsed_credential, original_data)
+        device.name = f"Passkey added {timezone.now():%Y-%m-%d}"
+        return device
 
 
 class Refused(exceptions.OTPWebAuthnApiError):
@@ -92,8 +101,6 @@ class CompleteRegistration(RegistrationRules, views.CompleteCredentialRegistrati
             device = self.get_helper().register_complete(
                 user=self.get_user(), state=state, data=self.request.data
             )
-            device.name = "Passkey"
-            device.save(update_fields=["name"])
             try:
                 user, codes = enrollment_complete(
                     token=pending["token"], password_hash=pending["password"], device=device

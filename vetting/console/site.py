@@ -99,6 +99,7 @@ class ConsoleAdminSite(admin.AdminSite):
             path("enroll/<str:token>/", mfa_views.enroll, {"site": self}, name="enroll"),
             path("mfa/backup-codes/", mfa_views.backup_codes, {"site": self}, name="backup_codes"),
             path("mfa/sign-out/", mfa_views.sign_out, {"site": self}, name="mfa_sign_out"),
+            path("mfa/keys/", mfa_views.factors, {"site": self}, name="mfa_factors"),
             *super().get_urls(),
         ]
 
