@@ -171,6 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "vetting.accounts.passwords.LeakedPasswordValidator"},  # 4.2 million listed
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
