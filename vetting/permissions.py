@@ -89,6 +89,30 @@ def _org_admin(actor, obj=None):
     return "Only an administrator of the organization may do this."
 
 
+MFA_REQUIRED = (
+    "Your organization requires two-step sign-in: add a passkey or an authenticator app "
+    "under Sign-in security, and sign in with it, to do this."
+)
+
+
+def _with_mfa_if_required(rule):
+    """``rule``, and where the organization requires two-step sign-in, a session
+    verified with a second factor (vetting.accounts.mfa)."""
+
+    def checked(actor, obj=None):
+        from vetting.accounts.mfa import session_verified
+        from vetting.organizations.models import Organization
+
+        reason = rule(actor, obj)
+        if reason is None and not session_verified(actor):
+            rows = Organization.objects.filter(pk=_organization_id(obj), require_mfa=True)
+            if rows.exists():
+                return MFA_REQUIRED
+        return reason
+
+    return checked
+
+
 def _decide(actor, obj):
     application, step = obj
     from vetting.applications.conflicts import decision_refusal
@@ -153,9 +177,9 @@ def _policy_decide(actor, change):
 
 RULES: dict[Action, Callable] = {
     Action.ORGANIZATION_READ: _member,
-    Action.ORGANIZATION_ADMINISTER: _org_admin,
+    Action.ORGANIZATION_ADMINISTER: _with_mfa_if_required(_org_admin),
     Action.APPLICATION_EDIT: _member,
-    Action.APPLICATION_SUBMIT: _org_admin,
+    Action.APPLICATION_SUBMIT: _with_mfa_if_required(_org_admin),
     Action.APPLICATION_DECIDE: _decide,
     Action.APPLICATION_RECUSE: _recuse,
     Action.SCREENING_ADJUDICATE: _adjudicate,

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "vetting.accounts.second_step.SecondStepMiddleware",  # a sign-in owing its factor waits
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

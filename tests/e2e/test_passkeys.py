@@ -8,6 +8,7 @@ may use codes signs in with a backup code, which emails them."""
 import re
 
 import pytest
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
@@ -56,6 +57,14 @@ def page_with_authenticator(browser):
     return page, cdp, authenticator["authenticatorId"]
 
 
+def press(page, button: str) -> None:
+    """Click a passkey button once the page's scripts and requests are done: a ceremony
+    that ends by verifying the session gives it a new key, and a request still in flight
+    with the old one (the scripts' translations) would find its session gone."""
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name=button).click()
+
+
 def enroll_with_passkey(page, inbox, user, shot):
     enrollment_send(actor=None, user=user)
     page.goto(link_in(inbox.wait_for(user.email, "Set up your Vetting console account")))
@@ -63,7 +72,7 @@ def enroll_with_passkey(page, inbox, user, shot):
     page.fill("#id_new_password2", CHOSEN)
     page.screenshot(path=ARTIFACTS / f"{shot}-1-password.png")
     page.click("#mfa-enroll-password-form input[type=submit]")
-    page.get_by_role("button", name="Create a passkey").click()
+    press(page, "Create a passkey")
     expect(page).to_have_url(re.compile(r"/admin/mfa/backup-codes/"))
     page.screenshot(path=ARTIFACTS / f"{shot}-2-backup-codes.png", full_page=True)
     return page.locator("li code").all_inner_texts()
@@ -95,7 +104,7 @@ def test_a_new_official_gets_in_only_through_the_emailed_link_and_a_passkey(
     sign_in_with_password(page, console_url, official)
     expect(page.locator("#id_otp_token")).to_have_count(0)
     page.screenshot(path=ARTIFACTS / "official-3-second-step.png")
-    page.get_by_role("button", name="Use your passkey").click()
+    press(page, "Use your passkey")
     expect(page.locator("#console-dashboard")).to_be_visible()
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert stored["credentials"][0]["signCount"] >= 1  # the browser signed twice
@@ -126,7 +135,7 @@ def test_an_official_with_only_an_authenticator_app_is_refused(console_url, brow
     sign_in_with_password(page, console_url, official)
     expect(page.get_by_text("Your role signs in with a passkey only.")).to_be_visible()
     expect(page.locator("#id_otp_token")).to_have_count(0)
-    page.get_by_role("button", name="Use your passkey").click()  # this browser has none
+    press(page, "Use your passkey")  # this browser has none
     expect(page.locator("#passkey-verification-status-message")).not_to_be_empty()
     page.screenshot(path=ARTIFACTS / "refused-1-no-passkey.png")
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
@@ -176,11 +185,43 @@ def test_a_reviewer_verified_with_a_code_adds_a_passkey_and_signs_in_with_it(con
     page.click("#mfa-verify-form input[type=submit]")
     page.get_by_role("link", name="Sign-in keys").click()
     expect(page.locator("#sign-in-keys tbody tr")).to_have_count(1)
-    page.get_by_role("button", name="Add a passkey").click()
+    press(page, "Add a passkey")
     expect(page.locator("#sign-in-keys tbody tr")).to_have_count(2)  # the page reloaded
     expect(page.locator("#sign-in-keys")).to_contain_text("Passkey added")
     page.screenshot(path=ARTIFACTS / "reviewer-2-keys.png", full_page=True)
     assert WebAuthnCredential.objects.filter(user=reviewer).count() == 1
     sign_in_with_password(page, console_url, reviewer)
-    page.get_by_role("button", name="Use your passkey").click()
+    press(page, "Use your passkey")
     expect(page.locator("#console-dashboard")).to_be_visible()
+
+
+def test_an_applicant_adds_a_passkey_and_every_sign_in_then_asks_for_it(console_url, browser):
+    applicant = make_user("grace@tricounty.example", email_verified_at=timezone.now())
+    applicant.set_password(CHOSEN)
+    applicant.save()
+    page, _, _ = page_with_authenticator(browser)
+
+    def portal_sign_in():
+        page.context.clear_cookies()
+        page.goto(f"{console_url}/accounts/login/")
+        page.fill("#id_username", applicant.email)
+        page.fill("#id_password", CHOSEN)
+        page.click("form.usa-form button[type=submit]")
+
+    portal_sign_in()
+    page.get_by_role("link", name="Sign-in security").click()
+    press(page, "Add a passkey")
+    expect(page.locator("#sign-in-keys")).to_contain_text("Passkey added")
+    page.screenshot(path=ARTIFACTS / "applicant-1-security.png", full_page=True)
+    enrolled = AuditEvent.objects.get(action="user.mfa_enrolled")
+    assert enrolled.data["kind"] == "passkey" and enrolled.data["user"] == applicant.email
+
+    portal_sign_in()
+    expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
+    page.goto(f"{console_url}/apply/")  # nothing opens before the second step
+    expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
+    page.screenshot(path=ARTIFACTS / "applicant-2-two-step.png", full_page=True)
+    press(page, "Use your passkey")
+    expect(page).to_have_url(re.compile(r"/apply/$"))
+    console = page.request.get(f"{console_url}/admin/")  # this browser's cookies
+    assert "/admin/login/" in console.url  # a passkey opens no console for an applicant

@@ -11,8 +11,11 @@ enrollment link. Other staff may use either, and backup codes to recover.
 
 import base64
 import hashlib
+import io
 import secrets
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -68,6 +71,14 @@ PRIMARY_FACTORS = (WebAuthnCredential, TOTPDevice)  # backup codes only recover
 PASSKEY_ROLES = (Role.GOVERNMENT_OFFICIAL, Role.CLEARANCE_OFFICER)
 
 
+def qr_svg(uri: str) -> str:
+    """The otpauth URI as an inline SVG QR code (no script, no image request)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
 def has_confirmed_device(user) -> bool:
     """Has ``user`` a primary factor (a passkey or an authenticator app)?"""
     return any(m.objects.filter(user=user, confirmed=True).exists() for m in PRIMARY_FACTORS)
@@ -105,6 +116,12 @@ def device_satisfies(user, device) -> bool:
     if device is None or device.user_id != user.pk or not device.confirmed:
         return False
     return isinstance(device, WebAuthnCredential) or not passkey_required(user)
+
+
+def session_verified(user) -> bool:
+    """Was this signed-in session verified with a second factor? (Only a request's user
+    knows; an actor from a shell or a task never was.)"""
+    return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
 
 
 def console_verified(user) -> bool:

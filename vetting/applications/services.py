@@ -35,7 +35,10 @@ DRAFT_FIELDS = [
 
 def _require_member(actor, application, *, admin: bool = False) -> None:
     action = Action.APPLICATION_SUBMIT if admin else Action.APPLICATION_EDIT
-    if not permissions.allowed(actor, action, application):
+    reason = permissions.refusal(actor, action, application)
+    if reason == permissions.MFA_REQUIRED:
+        raise NotPermitted(reason)
+    if reason is not None:
         who = "an administrator of" if admin else "a member of"
         raise NotPermitted(f"Only {who} {application.organization} may do this.")
 

@@ -3,14 +3,7 @@ account's roles allow one); enrollment from the emailed one-time link, in two st
 (choose the password, then register the first factor: a passkey, or an authenticator
 app where allowed); the backup codes shown once."""
 
-import io
-import re
-
-import django_otp
-import qrcode
-import qrcode.image.svg
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth.hashers import make_password
 from django.http import HttpResponseRedirect
@@ -19,25 +12,24 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from vetting import throttle
 from vetting.accounts.enrollment import enrollment_complete, open_enrollment
 from vetting.accounts.mfa import (
-    backup_code_used,
     base32_secret,
     console_verified,
     otpauth_uri,
     own_factors,
     passkey_required,
     pending_device,
+    qr_svg,
 )
+from vetting.accounts.second_step import TokenForm, check_code, verified
 from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
 from .site import _is_staff, safe_next
 
-_BACKUP_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's static tokens
 # The session of an enrollment link's page once its password is chosen: {"token": the
 # link's token, "password": the chosen password's hash}, until a factor completes it.
 ENROLLING = "vetting_enrolling"
@@ -46,24 +38,6 @@ PASSKEY_ONLY = (
     "Your role signs in with a passkey only: use it here. If it is lost, ask an "
     "administrator for a new enrollment link."
 )
-
-
-class TokenForm(forms.Form):
-    otp_token = forms.CharField(
-        label="Six-digit code from your authenticator app (or a backup code)",
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
-
-    def clean_otp_token(self):
-        token = self.cleaned_data["otp_token"].replace(" ", "").replace("-", "").lower()
-        if not (token.isdigit() or _BACKUP_CODE.fullmatch(token)):
-            raise forms.ValidationError(
-                "The code is the six digits your app shows, or one of your backup codes."
-            )
-        return token
 
 
 def _guard(request, site):
@@ -88,13 +62,6 @@ def _context(request, site, form, **extra):
     }
 
 
-def _qr_svg(uri: str) -> str:
-    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
-
-
 @never_cache
 @csrf_protect
 def verify(request, site):
@@ -108,32 +75,13 @@ def verify(request, site):
     if request.method == "POST" and passkey_only:
         status, refused = 403, PASSKEY_ONLY  # no code is tried
     elif request.method == "POST" and form.is_valid():
-        if throttled(request, "second_factor", user=request.user):
-            form.add_error(None, throttle.MESSAGE)
-            status = 429
-        elif device := django_otp.match_token(request.user, form.cleaned_data["otp_token"]):
-            verified(request, device)
-            if isinstance(device, StaticDevice):
-                left = backup_code_used(request.user, device)
-                messages.warning(
-                    request, f"You signed in with a backup code; {left} remain unused."
-                )
+        done, status = check_code(request, form)
+        if done:
             return HttpResponseRedirect(safe_next(request, reverse("admin:index")))
-        else:
-            form.add_error(
-                "otp_token", "That code is wrong or has expired; enter the code your app shows now."
-            )
     context = _context(
         request, site, form, title="Second step", passkey_only=passkey_only, refused=refused
     )
     return render(request, "console/mfa_verify.html", context, status=status)
-
-
-def verified(request, device) -> None:
-    """The session is now verified with ``device``: under a new session key, so a key
-    learnt before the second step (a fixed or stolen cookie) is worth nothing after."""
-    django_otp.login(request, device)
-    request.session.cycle_key()
 
 
 class PasswordForm(forms.Form):
@@ -229,7 +177,7 @@ def _first_factor(request, site, user, token, password_hash):
     extra = {}
     if device is not None:
         uri = otpauth_uri(device)
-        extra = {"secret": base32_secret(device), "otpauth_uri": uri, "qr_svg": _qr_svg(uri)}
+        extra = {"secret": base32_secret(device), "otpauth_uri": uri, "qr_svg": qr_svg(uri)}
     context = _context(
         request,
         site,

@@ -11,7 +11,8 @@ registered only
 - from a console session verified with a factor its owner's roles accept
   (mfa.console_verified), never one verified with a code where a passkey is required.
 
-Applicants have no passkey here (yet): every ceremony refuses a non-staff account.
+Applicants use the same ceremonies from the portal (vetting.portal.views_security),
+under django-otp-webauthn's own rule for registering.
 The relying party is BASE_URL's host, the one origin allowed is BASE_URL's (settings).
 """
 
@@ -28,10 +29,11 @@ from django_otp_webauthn.utils import rewrite_exceptions
 from vetting import throttle
 from vetting.accounts.enrollment import enrollment_complete, open_enrollment
 from vetting.accounts.mfa import console_verified
+from vetting.accounts.second_step import verified
 from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
-from .mfa_views import ENROLLING, NEW_CODES, verified
+from .mfa_views import ENROLLING, NEW_CODES
 from .site import _is_staff, safe_next
 
 
@@ -80,8 +82,10 @@ class RegistrationRules:
     def check_can_register(self):
         # Signed in: a verified console session (an applicant's never is). Not signed
         # in: get_user found a live enrollment (of a staff account) or nobody.
+        # An applicant: the library's own rule (a verified session once the account has
+        # a factor; the first may be added with the password, vetting.portal.views_security).
         user = self.get_user()
-        if self.request.user.is_authenticated and not console_verified(user):
+        if self.request.user.is_authenticated and user.is_staff and not console_verified(user):
             raise exceptions.NotVerified(
                 detail="Verify this session with your passkey before adding another."
             )
@@ -117,8 +121,9 @@ class CompleteRegistration(RegistrationRules, views.CompleteCredentialRegistrati
 
 class AuthenticationRules:
     def check_can_authenticate(self):
-        # The second step only: after the password, for a staff account.
-        if not _is_staff(self.request.user):
+        # The second step only, after the password (no passwordless sign-in).
+        user = self.request.user
+        if not (user.is_authenticated and user.is_active):
             raise exceptions.NotAuthenticated()
 
 
@@ -137,7 +142,8 @@ class CompleteAuthentication(AuthenticationRules, views.CompleteCredentialAuthen
         verified(self.request, device)
 
     def get_success_url(self):
-        return safe_next(self.request, reverse("admin:index"))
+        home = "admin:index" if _is_staff(self.request.user) else "portal:dashboard"
+        return safe_next(self.request, reverse(home))
 
 
 urlpatterns = [

@@ -70,6 +70,12 @@ class Organization(models.Model):
     country = CountryField(default="US")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     sectors = models.ManyToManyField(Sector, related_name="organizations", blank=True)
+    require_mfa = models.BooleanField(
+        "two-step sign-in required",
+        default=False,
+        help_text="Members must sign in with a passkey or an authenticator app before "
+        "they submit an application or manage members.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

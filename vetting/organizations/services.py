@@ -135,6 +135,30 @@ def _revoke_rows(rows, actor) -> list[int]:
 
 
 @transaction.atomic
+def organization_require_mfa(*, actor, organization_id: int, required: bool) -> Organization:
+    """Require (or stop requiring) two-step sign-in of the members before they submit
+    or manage members (admins only; vetting.permissions). Turning it on needs the
+    admin's own session verified with a second factor, so nobody requires what they
+    have not set up. Side effect: audit event."""
+    from vetting.accounts.mfa import session_verified
+
+    org = lock(Organization, organization_id)
+    _require_admin(actor, org.pk)
+    if required and not session_verified(actor):
+        raise NotPermitted(
+            "Sign in with a passkey or an authenticator app yourself (Sign-in security) "
+            "before requiring two-step sign-in of your members."
+        )
+    if org.require_mfa != required:
+        org.require_mfa = required
+        org.save(update_fields=["require_mfa"])
+        audit_record(
+            actor=actor, action="organization.mfa_required", obj=org, data={"required": required}
+        )
+    return org
+
+
+@transaction.atomic
 def member_invite(
     *, actor, organization_id: int, email: str, role: str = Membership.Role.MEMBER
 ) -> str:

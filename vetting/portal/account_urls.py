@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views_accounts
+from . import views_accounts, views_security
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm, OutboxPasswordResetForm
 
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step/", views_security.two_step, name="two_step"),
+    path("security/", views_security.security, name="security"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -11,6 +11,11 @@ urlpatterns = [
     path("organizations/<int:org_id>/", views_org.organization_edit, name="organization_edit"),
     path("organizations/<int:org_id>/members/", views_org.members, name="members"),
     path(
+        "organizations/<int:org_id>/two-step/",
+        views_org.organization_mfa,
+        name="organization_mfa",
+    ),
+    path(
         "organizations/<int:org_id>/members/<int:membership_id>/role/",
         views_org.member_role,
         name="member_role",

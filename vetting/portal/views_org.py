@@ -104,6 +104,24 @@ def members(request, org_id):
     )
 
 
+@verified_required
+@require_POST
+def organization_mfa(request, org_id):
+    """Turn the organization's two-step sign-in requirement on or off."""
+    org, _ = organization_or_404(request.user, org_id)
+    required = request.POST.get("require_mfa") == "on"
+    try:
+        services.organization_require_mfa(
+            actor=request.user, organization_id=org.pk, required=required
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:members", org_id=org.pk)
+    state = "now requires" if required else "no longer requires"
+    messages.success(request, f"{org.legal_name} {state} two-step sign-in.")
+    return redirect("portal:members", org_id=org.pk)
+
+
 def _member_or_404(request, org_id, membership_id):
     org, _ = organization_or_404(request.user, org_id)
     return org, get_object_or_404(Membership, pk=membership_id, organization=org)
