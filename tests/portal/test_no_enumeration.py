@@ -161,3 +161,44 @@ def test_invitations_to_one_address_are_throttled_before_any_mail():
     assert statuses == [302, 302, 302, 429, 429]
     sent = Notification.objects.filter(template_key="organization_invitation").count()
     assert sent == 3
+
+
+def _sign_in(email: str, password: str):
+    client = Client()
+    started = time.perf_counter()
+    response = client.post(reverse("login"), {"username": email, "password": password})
+    elapsed = time.perf_counter() - started
+    body = _CSRF.sub("", response.content.decode()).replace(email, "EMAIL")
+    return response, body, elapsed
+
+
+def test_sign_in_answers_the_same_and_as_slowly_for_an_unknown_address(settings):
+    # With the project's hasher (Argon2): Django's backend hashes the password for an
+    # unknown address too, so a wrong password and a missing account take as long.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    for n in range(3):
+        user = make_user(f"known{n}@grid.example", email_verified_at=timezone.now())
+        user.set_password(PASSWORD)
+        user.save()
+    known = [_sign_in(f"known{n}@grid.example", "not-the-password-1") for n in range(3)]
+    unknown = [_sign_in(f"nobody{n}@grid.example", "not-the-password-1") for n in range(3)]
+    assert {r.status_code for r, _, _ in known + unknown} == {200}
+    assert len({body for _, body, _ in known + unknown}) == 1  # word for word
+    assert "enter a correct email address and password" in known[0][1].lower()
+    ratio = statistics.median(t for *_, t in known) / statistics.median(t for *_, t in unknown)
+    assert 0.5 < ratio < 2, (known, unknown)
+
+
+def test_password_reset_takes_about_as_long_for_an_unknown_address():
+    make_user("pat@grid.example")
+
+    def reset(email):
+        started = time.perf_counter()
+        Client().post(reverse("password_reset"), {"email": email}, REMOTE_ADDR="10.1.1.1")
+        return time.perf_counter() - started
+
+    reset("warm@grid.example")
+    known = [reset("pat@grid.example") for _ in range(3)]
+    unknown = [reset(f"nobody{n}@grid.example") for n in range(3)]
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 0.5 < ratio < 2, (known, unknown)  # the audit event and outbox row are cheap
