@@ -208,10 +208,15 @@ def test_an_applicant_adds_a_passkey_and_every_sign_in_then_asks_for_it(console_
         page.fill("#id_password", CHOSEN)
         page.click("form.usa-form button[type=submit]")
 
+    def session_key():
+        return next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+
     portal_sign_in()
     page.get_by_role("link", name="Sign-in security").click()
+    before = session_key()
     press(page, "Add a passkey")
     expect(page.locator("#sign-in-keys")).to_contain_text("Passkey added")
+    assert session_key() != before  # the first factor verified the session: a new key
     page.screenshot(path=ARTIFACTS / "applicant-1-security.png", full_page=True)
     enrolled = AuditEvent.objects.get(action="user.mfa_enrolled")
     assert enrolled.data["kind"] == "passkey" and enrolled.data["user"] == applicant.email
@@ -222,6 +227,6 @@ def test_an_applicant_adds_a_passkey_and_every_sign_in_then_asks_for_it(console_
     expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
     page.screenshot(path=ARTIFACTS / "applicant-2-two-step.png", full_page=True)
     press(page, "Use your passkey")
-    expect(page).to_have_url(re.compile(r"/apply/$"))
+    expect(page).to_have_url(f"{console_url}/apply/")  # exactly: not "?next=/apply/"
     console = page.request.get(f"{console_url}/admin/")  # this browser's cookies
     assert "/admin/login/" in console.url  # a passkey opens no console for an applicant

@@ -147,3 +147,18 @@ def test_an_organization_can_require_two_step_sign_in_before_submitting_or_manag
     assert admin.post(submit_url).status_code == 302  # verified: allowed
     draft.refresh_from_db()
     assert draft.state != State.DRAFT
+
+
+def test_a_console_account_changes_its_keys_only_in_the_console():
+    from vetting.accounts.roles import Role
+
+    official = make_user(role=Role.GOVERNMENT_OFFICIAL)
+    device = ensure_totp_device(official, "09" * 20)
+    client = sign_in(official, device=device)  # the portal's second step, with the code
+    page = client.get(reverse("security"))
+    assert page.status_code == 302 and page["Location"] == "/admin/mfa/keys/"
+    removed = client.post(
+        reverse("security"), {"action": "remove", "kind": "app", "device": str(device.pk)}
+    )
+    assert removed["Location"] == "/admin/mfa/keys/"
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()  # never its last factor here

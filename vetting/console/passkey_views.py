@@ -29,7 +29,7 @@ from django_otp_webauthn.utils import rewrite_exceptions
 from vetting import throttle
 from vetting.accounts.enrollment import enrollment_complete, open_enrollment
 from vetting.accounts.mfa import console_verified
-from vetting.accounts.second_step import verified
+from vetting.accounts.second_step import OWED, verified
 from vetting.errors import InvalidState
 from vetting.throttle import throttled
 
@@ -98,7 +98,12 @@ class BeginRegistration(RegistrationRules, views.BeginCredentialRegistrationView
 class CompleteRegistration(RegistrationRules, views.CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         if self.request.user.is_authenticated:
-            return super().post(*args, **kwargs)  # another passkey, verified session
+            was_verified = self.request.user.is_verified()
+            response = super().post(*args, **kwargs)  # django-otp-webauthn verifies the
+            if response.status_code == 200 and not was_verified:  # session with a first one
+                self.request.session.pop(OWED, None)
+                self.request.session.cycle_key()  # a new key at every authentication step
+            return response
         pending = self.request.session.get(ENROLLING)
         state = self.get_state()
         with rewrite_exceptions(logger=views._get_pywebauthn_logger()), transaction.atomic():

@@ -70,6 +70,8 @@ def _may_change(user) -> bool:
 def security(request):
     """The applicant's passkeys, authenticator app and backup codes."""
     user = request.user
+    if user.is_staff:  # a console account's keys change only in the console
+        return redirect("admin:mfa_factors")
     form = TokenForm(request.POST or None)
     codes, status = None, 200
     if request.method == "POST":
