@@ -80,10 +80,10 @@ class RegistrationRules:
         return user
 
     def check_can_register(self):
-        # Signed in: a verified console session (an applicant's never is). Not signed
-        # in: get_user found a live enrollment (of a staff account) or nobody.
-        # An applicant: the library's own rule (a verified session once the account has
-        # a factor; the first may be added with the password, vetting.portal.views_security).
+        # Staff, signed in: a session console_verified accepts. Not signed in: get_user
+        # found a live enrollment (of a staff account) or nobody. An applicant: the
+        # library's own rule (a verified session once the account has a factor; the first
+        # may be added with the password, vetting.portal.views_security).
         user = self.get_user()
         if self.request.user.is_authenticated and user.is_staff and not console_verified(user):
             raise exceptions.NotVerified(
