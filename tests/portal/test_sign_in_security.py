@@ -162,3 +162,14 @@ def test_a_console_account_changes_its_keys_only_in_the_console():
     )
     assert removed["Location"] == "/admin/mfa/keys/"
     assert TOTPDevice.objects.filter(pk=device.pk).exists()  # never its last factor here
+
+
+def test_the_console_shows_an_organizations_requirement_but_never_edits_it(org):
+    from tests.console.conftest import verified_client
+    from vetting.accounts.models import User
+
+    root = User.objects.create_superuser("root@vetting.test", PASSWORD)
+    page = verified_client(root).get(f"/admin/organizations/organization/{org.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Two-step sign-in required" in body and 'name="require_mfa"' not in body

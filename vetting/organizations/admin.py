@@ -45,7 +45,9 @@ class OrganizationAdmin(AuditedAdmin, ScaleAdmin, admin.ModelAdmin):
     ordering = ["legal_name"]
     filter_horizontal = ["sectors"]
     inlines = [MembershipInline]
-    readonly_fields = ["created_at"]
+    # Two-step sign-in is the organization's own choice, made by its admin in the portal
+    # (services.organization_require_mfa, which asks for the admin's verified session).
+    readonly_fields = ["created_at", "require_mfa"]
 
 
 @admin.register(Membership)

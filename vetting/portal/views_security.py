@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -29,6 +28,7 @@ from vetting.accounts.mfa import (
     session_verified,
 )
 from vetting.accounts.second_step import OWED, TokenForm, check_code, verified
+from vetting.console.site import safe_next
 
 KINDS = {"passkey": WebAuthnCredential, "app": TOTPDevice}
 MISMATCH = "That code does not match; enter the code your app shows now."
@@ -36,12 +36,7 @@ VERIFY_FIRST = "Sign in with your passkey or authenticator app first (Sign out, 
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("portal:dashboard")
+    return safe_next(request, reverse("portal:dashboard"))
 
 
 @never_cache
