@@ -25,6 +25,7 @@ from vetting.gated_models.policy import policy_change_approve, policy_change_pro
 from vetting.notifications.models import Notification
 from vetting.organizations.models import Invitation, Membership
 from vetting.organizations.services import member_invite
+from vetting.outbox.models import ConsistencyReport, Job
 from vetting.portal.account_services import verification_token
 from vetting.screening import models as screening
 from vetting.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -122,6 +123,11 @@ def _other_rows(cast):
             "status": Notification.Status.FAILED,
         },
     )
+    Job.objects.get_or_create(
+        dedupe_key="matrix-job",
+        defaults={"kind": "applications.start_review", "status": Job.Status.FAILED},
+    )
+    ConsistencyReport.objects.create(found={"applications.left_submitted": 0})
     if not PartnerListVersion.objects.exists():
         PartnerListVersion.objects.create(
             number=1, generated_at=timezone.now(), digest="0" * 64, entries=[]
@@ -230,6 +236,7 @@ class World:
             Invitation: invitation,
             InformationRequest: InformationRequest.objects.order_by("pk").first(),
             Notification: Notification.objects.get(dedupe_key="matrix-1"),  # a failed one
+            Job: Job.objects.get(dedupe_key="matrix-job"),  # a dead one
         }
         self.admin_objects = {}
         for model in admin.site._registry:

@@ -9,11 +9,13 @@ from vetting.celery import app
 IDEMPOTENT = {
     "vetting.notifications.tasks.deliver_notification",
     "vetting.notifications.tasks.sweep_outbox",
-    "vetting.notifications.tasks.send_expiry_reminders",
-    "vetting.notifications.tasks.send_review_deadline_digest",
+    "vetting.clearances.tasks.send_expiry_reminders",
+    "vetting.applications.tasks.send_review_deadline_digest",
     "vetting.webhooks.tasks.deliver_webhook",
     "vetting.webhooks.tasks.sweep_webhooks",
     "vetting.clearances.tasks.expire_due_clearances",
+    "vetting.outbox.tasks.run_job",
+    "vetting.outbox.tasks.consistency_sweep",
 }
 
 
@@ -49,9 +51,10 @@ def test_the_beat_schedule_runs_every_background_job_on_a_registered_task(tasks)
     assert {
         "vetting.notifications.tasks.sweep_outbox",
         "vetting.webhooks.tasks.sweep_webhooks",
+        "vetting.outbox.tasks.consistency_sweep",
         "vetting.clearances.tasks.expire_due_clearances",
-        "vetting.notifications.tasks.send_expiry_reminders",
-        "vetting.notifications.tasks.send_review_deadline_digest",
+        "vetting.clearances.tasks.send_expiry_reminders",
+        "vetting.applications.tasks.send_review_deadline_digest",
     } <= names
     assert names <= set(tasks)
     assert schedule["outbox-sweep"]["schedule"] == 60.0

@@ -41,6 +41,7 @@ class Action(StrEnum):
     GATEWAY_KEY_MANAGE = "gateway_key.manage"
     NOTIFICATION_RESEND = "notification.resend"
     WEBHOOK_REDELIVER = "webhook.redeliver"
+    OUTBOX_REDRIVE = "outbox.redrive"  # a dead-lettered background job
     PARTNER_LIST_EXPORT = "partner_list.export"
     AUDIT_READ = "audit.read"
 
@@ -213,6 +214,9 @@ RULES: dict[Action, Callable] = {
     ),
     Action.WEBHOOK_REDELIVER: _one_of(
         Role.CLEARANCE_OFFICER, operator=True, what="redeliver webhooks"
+    ),
+    Action.OUTBOX_REDRIVE: _one_of(
+        Role.CLEARANCE_OFFICER, operator=True, what="re-drive failed background jobs"
     ),
     Action.PARTNER_LIST_EXPORT: _one_of(
         Role.CLEARANCE_OFFICER, Role.AUDITOR, operator=True, what="export the partner list"

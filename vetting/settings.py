@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vetting.console",
     "vetting.accounts",
     "vetting.audit",
+    "vetting.outbox",
     "vetting.notifications",
     "vetting.webhooks",
     "vetting.organizations",
@@ -301,17 +302,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# How often beat sweeps the outbox tables (recovering lost and abandoned work).
+OUTBOX_SWEEP_INTERVAL_SECONDS = float(env_str("OUTBOX_SWEEP_INTERVAL_SECONDS", "60"))
 # Every job is idempotent; "expires" drops a run beat queued while no worker was up.
 CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-consistency": {
+        "task": "vetting.outbox.tasks.consistency_sweep",
+        "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_INTERVAL_SECONDS},
+    },
     "outbox-sweep": {
         "task": "vetting.notifications.tasks.sweep_outbox",
-        "schedule": 60.0,
-        "options": {"expires": 60},
+        "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_INTERVAL_SECONDS},
     },
     "webhook-sweep": {
         "task": "vetting.webhooks.tasks.sweep_webhooks",
-        "schedule": 60.0,
-        "options": {"expires": 60},
+        "schedule": OUTBOX_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_INTERVAL_SECONDS},
     },
     "clearances-expire": {
         "task": "vetting.clearances.tasks.expire_due_clearances",
@@ -319,7 +327,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 300},
     },
     "clearances-expiry-reminders": {
-        "task": "vetting.notifications.tasks.send_expiry_reminders",
+        "task": "vetting.clearances.tasks.send_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 3600},
     },
@@ -329,7 +337,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 300},
     },
     "review-deadline-digest": {
-        "task": "vetting.notifications.tasks.send_review_deadline_digest",
+        "task": "vetting.applications.tasks.send_review_deadline_digest",
         "schedule": crontab(hour=7, minute=30),
         "options": {"expires": 3600},
     },
@@ -338,7 +346,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 NOTIFICATION_RETRY_BASE_SECONDS = float(env_str("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 NOTIFICATION_SEND_TIME_LIMIT = env_int("NOTIFICATION_SEND_TIME_LIMIT", 60)
-NOTIFICATION_SWEEP_AFTER_SECONDS = float(env_str("NOTIFICATION_SWEEP_AFTER_SECONDS", "60"))
+# A pending outbox row (email, webhook, job) whose task has not reached it this long
+# after it was due is handed to the broker again by the sweep.
+OUTBOX_SWEEP_AFTER_SECONDS = float(env_str("OUTBOX_SWEEP_AFTER_SECONDS", "60"))
+# Work the consistency sweep calls stuck: an application still submitted, a list
+# version not re-screened, this long after the cause.
+OUTBOX_STUCK_AFTER_SECONDS = float(env_str("OUTBOX_STUCK_AFTER_SECONDS", "300"))
 WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_RETRY_WINDOW_SECONDS = float(env_str("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
 WEBHOOK_DISABLE_AFTER_SECONDS = float(env_str("WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))

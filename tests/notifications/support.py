@@ -101,7 +101,7 @@ def purge_queue() -> None:
 class Worker:
     """``celery -A vetting worker`` in its own process group."""
 
-    def __init__(self, smtp_port: int, *, concurrency: int = 1, **env):
+    def __init__(self, smtp_port: int, *, concurrency: int = 1, beat: bool = False, **env):
         self.env = {
             **os.environ,
             "DATABASE_URL": worker_database_url(),
@@ -111,12 +111,13 @@ class Worker:
             "EMAIL_TIMEOUT": "5",
             "VETTING_BASE_URL": BASE_URL,
             "NOTIFICATION_RETRY_BASE_SECONDS": "0.2",
-            "NOTIFICATION_SWEEP_AFTER_SECONDS": "0",
+            "OUTBOX_SWEEP_AFTER_SECONDS": "0",
             "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
             "LOG_LEVEL": "INFO",
             **{k: str(v) for k, v in env.items()},
         }
         self.concurrency = concurrency
+        self.beat = beat  # embed beat (-B): the periodic sweeps run as in production
         self.output: list[str] = []
         self.ready = threading.Event()
         self.process = None
@@ -141,6 +142,7 @@ class Worker:
                 "--without-heartbeat",
                 "-n",
                 f"test{time.time_ns()}@%h",
+                *(["-B"] if self.beat else []),
             ],
             cwd=ROOT,
             env=self.env,

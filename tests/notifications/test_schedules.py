@@ -40,7 +40,7 @@ def test_two_concurrent_expiry_runs_expire_each_clearance_once_with_one_email(sm
 def test_expiry_reminders_go_out_at_30_7_and_1_days_each_once(settings):
     from datetime import timedelta
 
-    from vetting.notifications.digests import expiry_reminders_enqueue
+    from vetting.clearances.reminders import expiry_reminders_enqueue
 
     cast = Cast(make_model(clearance_validity_days=40))
     cast.walk_to(State.APPROVED)
@@ -63,7 +63,7 @@ def test_expiry_reminders_go_out_at_30_7_and_1_days_each_once(settings):
 
 @pytest.mark.django_db
 def test_the_deadline_digest_is_one_email_per_reviewer_listing_every_late_application(settings):
-    from vetting.notifications.digests import review_deadline_digest_enqueue
+    from vetting.applications.digests import review_deadline_digest_enqueue
 
     settings.REVIEW_DEADLINE_BUSINESS_DAYS = 0  # everything waiting is late
     cast = Cast()

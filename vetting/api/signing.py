@@ -12,7 +12,6 @@ production refuses to sign with it.
 """
 
 import base64
-import binascii
 import hashlib
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from vetting.ed25519 import load_private_key
 
 ALGORITHM = "EdDSA"
 
@@ -45,29 +46,13 @@ class SigningKey:
         }
 
 
-def _load_private(kid: str, material: str) -> Ed25519PrivateKey:
-    material = material.strip()
-    if material.startswith("-----BEGIN"):
-        key = serialization.load_pem_private_key(material.replace("\\n", "\n").encode(), None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ImproperlyConfigured(f"Signing key {kid!r} is not an Ed25519 key.")
-        return key
-    try:
-        seed = base64.b64decode(material.replace("-", "+").replace("_", "/") + "==")
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured(f"Signing key {kid!r} is not valid base64.") from exc
-    if len(seed) != 32:
-        raise ImproperlyConfigured(f"Signing key {kid!r} must be a 32-byte Ed25519 seed.")
-    return Ed25519PrivateKey.from_private_bytes(seed)
-
-
 def parse_keys(spec: str) -> list[SigningKey]:
     keys = []
     for item in filter(None, (part.strip() for part in spec.split(","))):
         kid, sep, material = item.partition(":")
         if not sep or not kid.strip():
             raise ImproperlyConfigured("VETTING_SIGNING_KEYS entries look like kid:base64seed.")
-        keys.append(SigningKey(kid.strip(), _load_private(kid.strip(), material)))
+        keys.append(SigningKey(kid.strip(), load_private_key(kid.strip(), material)))
     if len({k.kid for k in keys}) != len(keys):
         raise ImproperlyConfigured("VETTING_SIGNING_KEYS has the same kid twice.")
     return keys

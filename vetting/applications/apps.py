@@ -5,3 +5,6 @@ class Config(AppConfig):
     name = "vetting.applications"
     label = "applications"
     verbose_name = "Applications"
+
+    def ready(self):
+        from . import jobs  # noqa: F401 - registers this app's outbox jobs

@@ -149,7 +149,7 @@ def application_delete_draft(*, actor, application_id: int) -> None:
 @transaction.atomic
 def application_submit(*, actor, application_id: int) -> Application:
     """Submit a complete draft. Side effects: audit event, email to the applicant,
-    and after commit the background task that starts the review."""
+    and the outbox job that screens and starts the review (run after commit)."""
     application = lock(Application, application_id)
     _require_member(actor, application, admin=True)
     _require_draft(application)
@@ -169,9 +169,9 @@ def application_submit(*, actor, application_id: int) -> Application:
         after=application.state,
     )
     notify.notify_applicant(application, "application_submitted", event)
-    from .tasks import start_review
+    from .jobs import start_review_enqueue
 
-    transaction.on_commit(lambda: start_review.delay(application.pk), robust=True)
+    start_review_enqueue(application)
     return application
 
 

@@ -1,16 +1,12 @@
-"""Background work on applications. Tasks take ids and call services."""
+"""Scheduled work on applications."""
 
 from celery import shared_task
 
-from . import services
+from . import digests
 
 
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
-def start_review(application_id: int) -> None:
-    """Screen the organization and declared people first (restricted-party lists,
-    deny list), then start the review. Both steps are idempotent (they leave an
-    application no longer submitted alone), so late acknowledgement is safe."""
-    from vetting.screening.services import application_screen
-
-    application_screen(application_id=application_id)
-    services.application_start_review(application_id=application_id)
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def send_review_deadline_digest() -> int:
+    """Daily: one email per reviewer listing applications past the review deadline
+    at their step. Side effects: outbox rows (deduplicated per reviewer and day)."""
+    return digests.review_deadline_digest_enqueue()

@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from vetting import audit_verifier as trail
-from vetting.api.signing import _load_private
+from vetting.ed25519 import load_private_key
 
 from .models import GENESIS_HASH, AuditChainHead
 
@@ -41,7 +41,7 @@ def _signing_key(material: str, path: str, production: bool, secret: str) -> Ed2
         except OSError as exc:
             raise ImproperlyConfigured(f"AUDIT_SIGNING_KEY_FILE cannot be read: {exc}") from exc
     if material.strip():
-        return _load_private("audit", material)
+        return load_private_key("audit", material)
     if production:
         raise ImproperlyConfigured(
             "AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set in production."

@@ -22,3 +22,12 @@ def expire_due_clearances() -> int:
         .values_list("pk", flat=True)
     )
     return sum(clearance_expire(clearance_id=pk) is not None for pk in list(due))
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def send_expiry_reminders() -> int:
+    """Daily: remind organizations of clearances expiring in 30, 7 and 1 days.
+    Side effects: outbox rows (deduplicated per clearance and reminder)."""
+    from .reminders import expiry_reminders_enqueue
+
+    return expiry_reminders_enqueue()

@@ -108,6 +108,25 @@ def gated_models():
     )
 
 
+def background_work(user):
+    """Per outbox table (emails, webhook deliveries, jobs): pending, overdue, held
+    past a lease, dead-lettered; and what the last consistency sweep found. For
+    those who may see the jobs (officers, auditors, operators)."""
+    if not user.has_perm("outbox.view_job"):
+        return None
+    from vetting.notifications.delivery import EMAILS
+    from vetting.outbox.models import ConsistencyReport
+    from vetting.outbox.services import JOBS
+    from vetting.webhooks.delivery import DELIVERIES
+
+    queues = []
+    for queue in (EMAILS, DELIVERIES, JOBS):
+        meta = queue.model._meta
+        url = f"admin:{meta.app_label}_{meta.model_name}_changelist"
+        queues.append({"name": queue.name, "changelist": url, **queue.counts()})
+    return {"queues": queues, "last_sweep": ConsistencyReport.objects.first()}
+
+
 def dashboard_context(user) -> dict:
     now = timezone.now()
     return {
@@ -119,5 +138,6 @@ def dashboard_context(user) -> dict:
             "expiring": expiring_clearances(now),
             "expiry_window": EXPIRY_WINDOW_DAYS,
             "gated_models": gated_models(),
+            "background": background_work(user),
         },
     }

@@ -25,14 +25,13 @@ as an attempt, so a message that kills workers ends ``failed`` after
 
 import contextlib
 import logging
-import random
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import F, Q
 from django.utils import timezone
+
+from vetting.outbox.lease import Queue, backoff_seconds
 
 from .emails import build_message
 from .models import Notification
@@ -41,17 +40,20 @@ log = logging.getLogger(__name__)
 Status = Notification.Status
 
 
-def backoff_seconds(attempt: int, *, base: float, cap: float = 3600.0) -> float:
-    """Exponential backoff with "equal jitter": half fixed, half random, so retries
-    of many rows after one outage do not all hit the server at the same moment."""
-    delay = min(cap, base * 2 ** max(attempt - 1, 0))
-    return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not crypto
-
-
 def lease_seconds() -> float:
     """How long a claim protects a row: past the task's hard time limit, after which
     the worker process is gone, so a live send is never taken over."""
     return settings.NOTIFICATION_SEND_TIME_LIMIT * 1.5 + 1
+
+
+EMAILS = Queue(
+    name="Emails",
+    model=Notification,
+    working=Status.SENDING,
+    lease_seconds=lease_seconds,
+    sweep_after_seconds=lambda: settings.OUTBOX_SWEEP_AFTER_SECONDS,
+    max_attempts=lambda: settings.NOTIFICATION_MAX_ATTEMPTS,
+)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -63,31 +65,21 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, smtplib.SMTPException | OSError | TimeoutError)
 
 
-def _claim(notification_id: int):
-    now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        status=Status.PENDING,
-        next_attempt_at__lte=now,
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    return now if claimed else None
-
-
 def notification_deliver(*, notification_id: int) -> str:
     """Send one outbox row if it is still pending and due. Returns what happened:
     ``sent``, ``retry``, ``failed`` or ``skipped`` (claimed elsewhere, already sent).
     Side effects: one SMTP message; the row's status, attempts, last_error; on a
     transient error, a delayed delivery task for the next attempt."""
-    claimed_at = _claim(notification_id)
-    if claimed_at is None:
+    claimed_at, claimed = EMAILS.claim([notification_id])
+    if not claimed:
         return "skipped"
     row = Notification.objects.get(pk=notification_id)
-    mine = Notification.objects.filter(pk=row.pk, status=Status.SENDING, claimed_at=claimed_at)
+    mine = EMAILS.mine(row.pk, claimed_at)
     try:
         connection = get_connection(fail_silently=False)
         message = build_message(row, connection=connection)
     except Exception as exc:  # a broken template or context: retrying will not help
-        mine.update(status=Status.FAILED, last_error=f"Could not render: {exc!r}"[:2000])
+        EMAILS.give_up(mine, error=f"Could not render: {exc!r}")
         log.exception("notification %s could not be rendered", row.pk)
         return "failed"
     try:
@@ -105,17 +97,13 @@ def notification_deliver(*, notification_id: int) -> str:
 
 
 def _after_error(row, mine, exc: BaseException) -> str:
-    error = f"{type(exc).__name__}: {exc}"[:2000]
-    if not is_transient(exc) or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        mine.update(status=Status.FAILED, last_error=error)
+    error = f"{type(exc).__name__}: {exc}"
+    if not is_transient(exc) or not EMAILS.has_attempts_left(row.attempts):
+        EMAILS.give_up(mine, error=error)
         log.warning("notification %s failed after %s attempt(s): %s", row.pk, row.attempts, error)
         return "failed"
     delay = backoff_seconds(row.attempts, base=settings.NOTIFICATION_RETRY_BASE_SECONDS)
-    mine.update(
-        status=Status.PENDING,
-        last_error=error,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay),
-    )
+    EMAILS.retry_later(mine, delay=delay, error=error)
     from .tasks import deliver_notification
 
     try:
@@ -126,32 +114,7 @@ def _after_error(row, mine, exc: BaseException) -> str:
 
 
 def outbox_sweep(*, limit: int = 1000) -> dict:
-    """Recover rows a dead worker left ``sending`` past their lease, and return the
-    ids of pending rows overdue by more than ``NOTIFICATION_SWEEP_AFTER_SECONDS``
-    (their task was lost: broker down at commit, worker killed). Idempotent: it
-    changes only rows nobody is working on. Side effects: row status updates."""
-    now = timezone.now()
-    stale = Q(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=lease_seconds()))
-    exhausted = Notification.objects.filter(
-        stale, attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS
-    ).update(
-        status=Status.FAILED,
-        last_error="The worker sending this message stopped before it finished; no attempts left.",
-    )
-    recovered = Notification.objects.filter(stale).update(
-        status=Status.PENDING,
-        next_attempt_at=now,
-        last_error="The worker sending this message stopped before it finished.",
-    )
-    overdue = now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
-    # Recovered rows are due at once; others only once overdue (their own task,
-    # queued after commit or as a retry, is expected to reach them first).
-    due = list(
-        Notification.objects.filter(
-            Q(next_attempt_at__lte=overdue) | Q(next_attempt_at=now),
-            status=Status.PENDING,
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return {"failed": exhausted, "recovered": recovered, "due": due}
+    """Recover rows a dead worker left ``sending`` past their lease (``failed`` when
+    no attempt is left), and return the ids of pending rows overdue by more than
+    ``OUTBOX_SWEEP_AFTER_SECONDS`` (their task was lost). See ``Queue.sweep``."""
+    return EMAILS.sweep(limit=limit)

@@ -8,7 +8,7 @@ runs again instead of vanishing.
 from celery import shared_task
 from django.conf import settings
 
-from . import delivery, digests
+from . import delivery
 from .services import dispatch
 
 
@@ -33,17 +33,3 @@ def sweep_outbox() -> dict:
         "recovered": result["recovered"],
         "dispatched": len(result["due"]),
     }
-
-
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
-def send_expiry_reminders() -> int:
-    """Daily: remind organizations of clearances expiring in 30, 7 and 1 days.
-    Side effects: outbox rows (deduplicated per clearance and reminder)."""
-    return digests.expiry_reminders_enqueue()
-
-
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
-def send_review_deadline_digest() -> int:
-    """Daily: one email per reviewer listing applications past the review deadline
-    at their step. Side effects: outbox rows (deduplicated per reviewer and day)."""
-    return digests.review_deadline_digest_enqueue()

@@ -15,7 +15,7 @@ Functions other apps use:
   ``vetting.screening.checks.sector_checklist(application) -> list[dict]`` (rows of
   check/status/detail) for the application's admin change page;
 - ``vetting.screening.services.application_screen(application_id=...)`` (called by
-  ``vetting.applications.tasks.start_review`` before the review starts),
+  the outbox job ``applications.start_review`` before the review starts),
   ``screening_hit_adjudicate``, ``denied_party_add``;
   ``vetting.screening.rescreen.clearance_rescreen``;
 - ``vetting.screening.lists.list_import`` (command ``import_screening_list`` and the

@@ -72,9 +72,9 @@ def list_import(
         obj=version,
         data={"source": fmt, "rows": len(parsed), "checksum": checksum, "files": files},
     )
-    from .tasks import rescreen_cleared_organizations
+    from .jobs import rescreen_enqueue
 
-    transaction.on_commit(lambda: rescreen_cleared_organizations.delay(version.pk), robust=True)
+    rescreen_enqueue(version)
     return version, True
 
 

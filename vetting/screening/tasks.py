@@ -2,19 +2,7 @@
 
 from celery import shared_task
 
-from vetting.clearances.models import Clearance, ClearanceState
-
-from . import domains, rescreen
-
-
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
-def rescreen_cleared_organizations(version_id: int) -> int:
-    """Re-screen every active clearance's organization and people after a list import.
-    Each clearance is its own transaction and idempotent per version."""
-    ids = list(Clearance.objects.filter(state=ClearanceState.ACTIVE).values_list("pk", flat=True))
-    for clearance_id in ids:
-        rescreen.clearance_rescreen(clearance_id=clearance_id, version_id=version_id)
-    return len(ids)
+from . import domains
 
 
 @shared_task(time_limit=300, soft_time_limit=270)

@@ -14,11 +14,10 @@ from datetime import timedelta
 
 import requests
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from vetting.notifications.delivery import backoff_seconds
+from vetting.outbox.lease import Queue, backoff_seconds
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .services import webhook_endpoint_disable
@@ -31,6 +30,17 @@ TIME_LIMIT = 60
 
 def lease_seconds() -> float:
     return TIME_LIMIT * 2 + 5
+
+
+# No attempt limit: a delivery is retried until WEBHOOK_RETRY_WINDOW_SECONDS pass.
+DELIVERIES = Queue(
+    name="Webhook deliveries",
+    model=WebhookDelivery,
+    working=Status.SENDING,
+    lease_seconds=lease_seconds,
+    sweep_after_seconds=lambda: settings.OUTBOX_SWEEP_AFTER_SECONDS,
+    claimable=Q(endpoint__is_active=True),
+)
 
 
 def request_for(delivery) -> tuple[bytes, dict]:
@@ -46,32 +56,16 @@ def request_for(delivery) -> tuple[bytes, dict]:
     return body, headers
 
 
-def _claim(delivery_id):
-    now = timezone.now()
-    return (
-        now
-        if WebhookDelivery.objects.filter(
-            pk=delivery_id,
-            status=Status.PENDING,
-            next_attempt_at__lte=now,
-            endpoint__is_active=True,
-        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        else None
-    )
-
-
 def webhook_deliver(*, delivery_id) -> str:
     """POST one pending delivery. Returns ``delivered``, ``retry``, ``failed`` or
     ``skipped``. Side effects: a WebhookAttempt row; the delivery's status; on
     failure the endpoint's failing_since, and past a day of failures the endpoint
     is disabled (owners emailed); on a retry, a delayed task."""
-    claimed_at = _claim(delivery_id)
-    if claimed_at is None:
+    claimed_at, claimed = DELIVERIES.claim([delivery_id])
+    if not claimed:
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    mine = WebhookDelivery.objects.filter(
-        pk=delivery.pk, status=Status.SENDING, claimed_at=claimed_at
-    )
+    mine = DELIVERIES.mine(delivery.pk, claimed_at)
     body, headers = request_for(delivery)
     started = time.monotonic()
     status, text, error = None, "", ""
@@ -113,13 +107,12 @@ def _after_failure(delivery, mine, error: str) -> str:
     endpoint.refresh_from_db(fields=["failing_since"])
     failing_for = (now - endpoint.failing_since).total_seconds()
     delay = backoff_seconds(delivery.attempts, base=settings.WEBHOOK_RETRY_BASE_SECONDS)
-    next_at = now + timedelta(seconds=delay)
     window_end = delivery.created_at + timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
-    if next_at > window_end:
-        mine.update(status=Status.FAILED, last_error=error)
+    if now + timedelta(seconds=delay) > window_end:
+        DELIVERIES.give_up(mine, error=error)
         outcome = "failed"
     else:
-        mine.update(status=Status.PENDING, next_attempt_at=next_at, last_error=error)
+        DELIVERIES.retry_later(mine, delay=delay, error=error)
         outcome = "retry"
     if failing_for >= settings.WEBHOOK_DISABLE_AFTER_SECONDS:
         webhook_endpoint_disable(
@@ -144,25 +137,5 @@ def _schedule(pk, delay: float) -> None:
 
 def webhooks_sweep(*, limit: int = 1000) -> list:
     """Recover deliveries a dead worker left ``sending`` past their lease; return
-    the ids of pending deliveries overdue by a minute (their task was lost).
-    Idempotent. Side effects: status updates."""
-    now = timezone.now()
-    with transaction.atomic():
-        WebhookDelivery.objects.filter(
-            status=Status.SENDING,
-            claimed_at__lt=now - timedelta(seconds=lease_seconds()),
-        ).update(
-            status=Status.PENDING,
-            next_attempt_at=now,
-            last_error="The worker sending this delivery stopped before it finished.",
-        )
-    overdue = now - timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
-    return list(
-        WebhookDelivery.objects.filter(
-            Q(next_attempt_at__lte=overdue) | Q(next_attempt_at=now),
-            status=Status.PENDING,
-            endpoint__is_active=True,
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    the ids of pending deliveries overdue (their task was lost). See ``Queue.sweep``."""
+    return DELIVERIES.sweep(limit=limit)["due"]

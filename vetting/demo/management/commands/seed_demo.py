@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vetting.accounts.mfa import base32_secret, demo_totp_key, ensure_totp_device, otpauth_uri
 from vetting.accounts.models import User
 from vetting.applications import review, services
+from vetting.applications.jobs import start_review
 from vetting.applications.models import Application, State
-from vetting.applications.tasks import start_review
 from vetting.clearances import services as clearance_services
 from vetting.demo import data
 from vetting.evidence.services import evidence_upload
@@ -212,7 +212,7 @@ class Command(BaseCommand):
         if step == "submit":
             services.application_submit(actor=applicant, application_id=pk)
         elif step == "start":
-            start_review(pk)  # what the worker does: screen, then start the review
+            start_review(application_id=pk)  # what the worker does: screen, then start the review
         elif step == "pass_ec":
             review.application_pass_step(
                 no_conflict=True,
