@@ -106,6 +106,7 @@ write_env() {
     env_set VETTING_BASE_URL "https://$SERVER_NAME:$HTTPS_PORT"
     env_set VETTING_SIGNING_KEYS "ci-1:$("$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
     env_set AUDIT_SIGNING_KEY "$("$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+    env_set FIELD_ENCRYPTION_KEYS "$("$PY" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
     env_set DATABASE_URL "$PG_APP/$DB_NAME"
     env_set DATABASE_APP_ROLE vetting_app
     env_set REDIS_URL "redis://127.0.0.1:6379/13"

@@ -356,6 +356,14 @@ WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_RETRY_WINDOW_SECONDS = float(env_str("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
 WEBHOOK_DISABLE_AFTER_SECONDS = float(env_str("WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# What a receiver may answer with: bytes read of its body (the rest is dropped).
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
+# Receivers are public https URLs (vetting.webhooks.safety). Plain http only outside
+# production; loopback receivers only where a test or a local demo says so.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", not PRODUCTION)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+# Fernet keys for secrets at rest (vetting.encryption), the first encrypts.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 
 # --- Security (production) ------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -113,6 +113,7 @@ class Worker:
             "NOTIFICATION_RETRY_BASE_SECONDS": "0.2",
             "OUTBOX_SWEEP_AFTER_SECONDS": "0",
             "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
+            "WEBHOOK_ALLOW_LOOPBACK": "true",  # the test receivers listen on 127.0.0.1
             "LOG_LEVEL": "INFO",
             **{k: str(v) for k, v in env.items()},
         }

@@ -28,6 +28,10 @@ class Receiver:
         self.requests = []  # (headers, body, verified)
         self.statuses: list[int] = []  # scripted answers, then 200
         self.always: int | None = None
+        self.redirect_to: str | None = None  # answer 302 to this URL
+        self.body_bytes = 0  # answer with this many bytes of body
+        self.trickle = False  # answer one byte every 0.3 s, for a minute
+        self.cut_off = False
         self.port = free_port()
         receiver = self
 
@@ -39,9 +43,29 @@ class Receiver:
                 )
                 receiver.requests.append((dict(self.headers), body, verified))
                 status = receiver.always or (receiver.statuses.pop(0) if receiver.statuses else 200)
+                if receiver.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", receiver.redirect_to)
+                    self.end_headers()
+                    return
                 self.send_response(status if verified else 400)
+                if receiver.body_bytes or receiver.trickle:
+                    self.send_header("Content-Length", str(receiver.body_bytes or 200))
                 self.end_headers()
-                self.wfile.write(b"ok" if status == 200 else b"try later")
+                try:
+                    if receiver.trickle:
+                        for _ in range(200):
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                            time.sleep(0.3)
+                    elif receiver.body_bytes:
+                        chunk = b"x" * 65536
+                        for _ in range(receiver.body_bytes // len(chunk)):
+                            self.wfile.write(chunk)
+                    else:
+                        self.wfile.write(b"ok" if status == 200 else b"try later")
+                except (BrokenPipeError, ConnectionResetError):
+                    receiver.cut_off = True  # the sender stopped reading
 
             def log_message(self, *args):
                 pass

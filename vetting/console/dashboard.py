@@ -122,7 +122,8 @@ def background_work(user):
     queues = []
     for queue in (EMAILS, DELIVERIES, JOBS):
         meta = queue.model._meta
-        url = f"admin:{meta.app_label}_{meta.model_name}_changelist"
+        readable = user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+        url = f"admin:{meta.app_label}_{meta.model_name}_changelist" if readable else None
         queues.append({"name": queue.name, "changelist": url, **queue.counts()})
     return {"queues": queues, "last_sweep": ConsistencyReport.objects.first()}
 

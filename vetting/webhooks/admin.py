@@ -7,7 +7,8 @@ from vetting import permissions
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
 from vetting.permissions import Action
 
-from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, new_secret
+from .safety import url_problem
 from .services import webhook_redeliver
 
 
@@ -26,7 +27,15 @@ class EndpointForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if not self.instance.pk:
+            self.fields["secret"] = forms.CharField(
+                max_length=100,
+                initial=new_secret,
+                widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
+                help_text="Copy it to the receiver now: it is stored encrypted and this "
+                "page is the only one that shows it.",
+            )
+        else:
             # Shown once, on the add page (where it is generated); after that the page
             # never prints it: typing a new one replaces it, leaving it empty keeps it.
             self.fields["secret"] = forms.CharField(
@@ -36,6 +45,13 @@ class EndpointForm(forms.ModelForm):
                 help_text="Leave empty to keep the current secret; type a new one to "
                 "replace it (and give the receiver the same).",
             )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        problem = url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
 
     def clean_secret(self):
         return self.cleaned_data["secret"] or self.instance.secret

@@ -20,6 +20,7 @@ from django.utils import timezone
 from vetting.outbox.lease import Queue, backoff_seconds
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .safety import InvalidIPAddress, session, url_problem
 from .services import webhook_endpoint_disable
 from .signing import signature_header
 
@@ -56,6 +57,22 @@ def request_for(delivery) -> tuple[bytes, dict]:
     return body, headers
 
 
+def _post(url: str, body: bytes, headers: dict, started: float) -> tuple[int, str]:
+    """POST and read at most WEBHOOK_MAX_RESPONSE_BYTES of the answer, all within
+    WEBHOOK_TIMEOUT_SECONDS (a receiver trickling bytes is cut off)."""
+    limit, cap = settings.WEBHOOK_TIMEOUT_SECONDS, settings.WEBHOOK_MAX_RESPONSE_BYTES
+    with session().post(url, data=body, headers=headers, allow_redirects=False, stream=True) as r:
+        kept = bytearray()
+        while len(kept) < cap:
+            chunk = r.raw.read1(8192, decode_content=True)  # what has arrived, at once
+            if not chunk:
+                break
+            kept += chunk[: cap - len(kept)]
+            if time.monotonic() - started > limit:
+                raise requests.Timeout(f"the answer took longer than {limit:g} s")
+        return r.status_code, kept[:2000].decode("utf-8", "replace")
+
+
 def webhook_deliver(*, delivery_id) -> str:
     """POST one pending delivery. Returns ``delivered``, ``retry``, ``failed`` or
     ``skipped``. Side effects: a WebhookAttempt row; the delivery's status; on
@@ -69,17 +86,28 @@ def webhook_deliver(*, delivery_id) -> str:
     body, headers = request_for(delivery)
     started = time.monotonic()
     status, text, error = None, "", ""
+    problem = url_problem(delivery.endpoint.url)
+    if problem:  # saved before the rule, or settings changed since: never sent
+        error = f"Not sent: {problem}"
+        _log_attempt(delivery, claimed_at, started, status, text, error)
+        DELIVERIES.give_up(mine, error=error)
+        return "failed"
     try:
-        response = requests.post(
-            delivery.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-        status, text = response.status_code, response.text[:2000]
+        status, text = _post(delivery.endpoint.url, body, headers, started)
+    except InvalidIPAddress as exc:
+        error = f"Refused: the host resolves to {exc}, which is not a public address."
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
+    ok = _log_attempt(delivery, claimed_at, started, status, text, error)
+    if ok:
+        mine.update(status=Status.DELIVERED, delivered_at=timezone.now(), last_error="")
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
+        return "delivered"
+    return _after_failure(delivery, mine, error or f"HTTP {status}: {text[:200]}")
+
+
+def _log_attempt(delivery, claimed_at, started, status, text, error) -> bool:
+    """Keep the attempt for the console; returns whether it succeeded."""
     ok = status is not None and 200 <= status < 300
     WebhookAttempt.objects.create(
         delivery=delivery,
@@ -91,11 +119,7 @@ def webhook_deliver(*, delivery_id) -> str:
         error=error,
         succeeded=ok,
     )
-    if ok:
-        mine.update(status=Status.DELIVERED, delivered_at=timezone.now(), last_error="")
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
-        return "delivered"
-    return _after_failure(delivery, mine, error or f"HTTP {status}: {text[:200]}")
+    return ok
 
 
 def _after_failure(delivery, mine, error: str) -> str:

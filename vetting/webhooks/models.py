@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from vetting.audit.history import ChangeHistory
+from vetting.encryption import EncryptedTextField
 
 
 class EventType(models.TextChoices):
@@ -26,8 +27,8 @@ def new_secret() -> str:
 class WebhookEndpoint(models.Model):
     name = models.CharField(max_length=120)
     url = models.URLField(max_length=500)
-    secret = models.CharField(
-        max_length=100,
+    # Stored encrypted (vetting.encryption): a copy of the database does not sign.
+    secret = EncryptedTextField(
         default=new_secret,
         help_text="Shared with the receiver; it verifies the Vetting-Signature header with it.",
     )
