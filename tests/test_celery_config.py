@@ -8,10 +8,12 @@ from vetting.celery import app
 
 IDEMPOTENT = {
     "vetting.notifications.tasks.deliver_notification",
+    "vetting.notifications.tasks.deliver_notifications",
     "vetting.notifications.tasks.sweep_outbox",
     "vetting.clearances.tasks.send_expiry_reminders",
     "vetting.applications.tasks.send_review_deadline_digest",
     "vetting.webhooks.tasks.deliver_webhook",
+    "vetting.webhooks.tasks.deliver_webhooks",
     "vetting.webhooks.tasks.sweep_webhooks",
     "vetting.clearances.tasks.expire_due_clearances",
     "vetting.outbox.tasks.run_job",

@@ -2,6 +2,7 @@
 checks, refuses to start without its secrets, and keeps database connections;
 every model change has its migration."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -38,6 +39,7 @@ def production(env: dict[str, str], **overrides: str) -> dict[str, str]:
         "VETTING_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "vetting.example.org",
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         **overrides,
     }
 

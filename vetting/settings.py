@@ -346,6 +346,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8)
 NOTIFICATION_RETRY_BASE_SECONDS = float(env_str("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 NOTIFICATION_SEND_TIME_LIMIT = env_int("NOTIFICATION_SEND_TIME_LIMIT", 60)
+# Rows a delivery task claims at once and sends over one SMTP connection.
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 50)
 # A pending outbox row (email, webhook, job) whose task has not reached it this long
 # after it was due is handed to the broker again by the sweep.
 OUTBOX_SWEEP_AFTER_SECONDS = float(env_str("OUTBOX_SWEEP_AFTER_SECONDS", "60"))
@@ -356,6 +358,7 @@ WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_RETRY_WINDOW_SECONDS = float(env_str("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
 WEBHOOK_DISABLE_AFTER_SECONDS = float(env_str("WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_BATCH_SIZE = env_int("WEBHOOK_BATCH_SIZE", 20)  # deliveries a task POSTs in turn
 # What a receiver may answer with: bytes read of its body (the rest is dropped).
 WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
 # Receivers are public https URLs (vetting.webhooks.safety). Plain http only outside

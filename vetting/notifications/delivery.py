@@ -9,9 +9,11 @@ marked ``sent`` while the SMTP connection is still open, straight after the
 server's "250 OK" for the message, so the only moment at which a crash leaves
 the outcome unknown is between that reply and the UPDATE (about a millisecond).
 
-A worker killed at any other moment leaves either a ``pending`` row (not yet
-claimed: re-dispatched by the sweeper or redelivered by the broker, tasks being
-``acks_late``) or a ``sending`` row whose message never reached the server.
+A task delivers a batch (``NOTIFICATION_BATCH_SIZE`` rows, claimed with one
+UPDATE) over one SMTP connection, and marks each row the moment its message is
+accepted. A worker killed at any other moment leaves either ``pending`` rows (not
+yet claimed: re-dispatched by the sweeper or redelivered by the broker, tasks
+being ``acks_late``) or ``sending`` rows whose messages never reached the server.
 When the lease runs out (longer than the task's hard time limit, so a live send
 is never taken over) the sweeper puts it back to ``pending`` and it is sent.
 
@@ -26,6 +28,7 @@ as an attempt, so a message that kills workers ends ``failed`` after
 import contextlib
 import logging
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -66,34 +69,75 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def notification_deliver(*, notification_id: int) -> str:
-    """Send one outbox row if it is still pending and due. Returns what happened:
-    ``sent``, ``retry``, ``failed`` or ``skipped`` (claimed elsewhere, already sent).
-    Side effects: one SMTP message; the row's status, attempts, last_error; on a
-    transient error, a delayed delivery task for the next attempt."""
-    claimed_at, claimed = EMAILS.claim([notification_id])
+    """Send one outbox row (a batch of one); returns its outcome (see below)."""
+    return notifications_deliver(ids=[notification_id]).get(notification_id, "skipped")
+
+
+def notifications_deliver(*, ids) -> dict:
+    """Send the rows of ``ids`` that are still pending and due, over one SMTP
+    connection. Returns ``{id: outcome}``: ``sent``, ``retry``, ``failed``, or
+    ``released`` (handed back undone because the batch ran past half its time
+    limit); ids claimed elsewhere or already sent are absent. Side effects: SMTP
+    messages; each row's status, attempts, last_error; delayed tasks for retries."""
+    claimed_at, claimed = EMAILS.claim(ids)
     if not claimed:
-        return "skipped"
-    row = Notification.objects.get(pk=notification_id)
-    mine = EMAILS.mine(row.pk, claimed_at)
+        return {}
+    rows = Notification.objects.in_bulk(claimed)
+    outcomes: dict = {}
+    started = time.monotonic()
+    budget = settings.NOTIFICATION_SEND_TIME_LIMIT / 2
+    connection, rendered = None, {}
     try:
-        connection = get_connection(fail_silently=False)
-        message = build_message(row, connection=connection)
+        for pk in sorted(claimed):
+            if time.monotonic() - started > budget:
+                rest = [p for p in sorted(claimed) if p not in outcomes]
+                EMAILS.release(rest, claimed_at)
+                dispatch_soon(rest)
+                outcomes |= dict.fromkeys(rest, "released")
+                break
+            if connection is None:
+                connection = get_connection(fail_silently=False)
+            outcomes[pk] = _send(rows[pk], EMAILS.mine(pk, claimed_at), connection, rendered)
+            if outcomes[pk] == "retry" and not _still_open(connection):
+                connection = None  # the server hung up: the next message opens anew
+    finally:
+        if connection is not None:
+            with contextlib.suppress(Exception):  # every outcome is already recorded
+                connection.close()
+    return outcomes
+
+
+def _send(row, mine, connection, rendered) -> str:
+    try:
+        message = build_message(row, connection=connection, rendered=rendered)
     except Exception as exc:  # a broken template or context: retrying will not help
         EMAILS.give_up(mine, error=f"Could not render: {exc!r}")
         log.exception("notification %s could not be rendered", row.pk)
         return "failed"
     try:
-        connection.open()
+        connection.open()  # no-op while the connection is open
         message.send()
-        # Mark before closing: the unknown-outcome window is this UPDATE only.
-        if not mine.update(status=Status.SENT, sent_at=timezone.now(), last_error=""):
-            log.warning("notification %s was sent after its lease ran out", row.pk)
-        return "sent"
     except Exception as exc:
         return _after_error(row, mine, exc)
-    finally:
-        with contextlib.suppress(Exception):  # the outcome is already recorded
+    # Marked straight after the 250: the unknown-outcome window is this UPDATE only.
+    if not mine.update(status=Status.SENT, sent_at=timezone.now(), last_error=""):
+        log.warning("notification %s was sent after its lease ran out", row.pk)
+    return "sent"
+
+
+def _still_open(connection) -> bool:
+    try:
+        return connection.connection is not None and connection.connection.noop()[0] == 250
+    except Exception:  # noqa: BLE001 - any failure means: open a new one
+        with contextlib.suppress(Exception):
             connection.close()
+        return False
+
+
+def dispatch_soon(ids) -> None:
+    from .services import dispatch
+
+    dispatch(ids)
 
 
 def _after_error(row, mine, exc: BaseException) -> str:

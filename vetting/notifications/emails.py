@@ -9,6 +9,7 @@ caller built, e.g. a sign-in token link).
 """
 
 import hashlib
+import json
 from functools import cache
 
 from django.conf import settings
@@ -60,8 +61,17 @@ def message_id(notification) -> str:
     return f"<notification-{notification.pk}.{digest}@{domain}>"
 
 
-def build_message(notification, connection=None) -> EmailMultiAlternatives:
-    subject, text, html = render_email(notification.template_key, notification.context)
+def build_message(notification, connection=None, rendered=None) -> EmailMultiAlternatives:
+    """The message of one outbox row. ``rendered`` (a dict) memoizes renderings
+    across the rows of one batch: a message depends on its template and context
+    only, and one event's rows (a suspension's hundreds) share both."""
+    key = (notification.template_key, json.dumps(notification.context, sort_keys=True))
+    if rendered is None or key not in rendered:
+        parts = render_email(notification.template_key, notification.context)
+        if rendered is None:
+            rendered = {}
+        rendered[key] = parts
+    subject, text, html = rendered[key]
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

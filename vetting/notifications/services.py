@@ -5,6 +5,7 @@ Delivery (``delivery.py``) reads the rows after commit.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,17 +81,20 @@ def notification_enqueue(*, template_key: str, recipients, context: dict, event_
 
 
 def dispatch(ids) -> None:
-    """Queue one delivery task per id; stop at the first broker error (the sweeper
-    picks up the rest, so a broker outage costs one timeout, not one per row)."""
-    from .tasks import deliver_notification
+    """Queue delivery tasks of up to NOTIFICATION_BATCH_SIZE rows each; stop at the
+    first broker error (the sweeper picks up the rest, so a broker outage costs one
+    timeout, not one per batch)."""
+    from .tasks import deliver_notifications
 
-    for pk in ids:
+    ids = list(ids)
+    size = max(settings.NOTIFICATION_BATCH_SIZE, 1)
+    for start in range(0, len(ids), size):
         try:
-            deliver_notification.delay(pk)
+            deliver_notifications.delay(ids[start : start + size])
         except Exception:  # kombu raises several types for "broker unreachable"
             log.warning(
                 "broker unreachable; %d notification(s) left to the sweeper",
-                len(ids),
+                len(ids) - start,
                 exc_info=True,
             )
             return

@@ -78,6 +78,13 @@ class Queue:
         """Dead-letter a claimed row: ``failed``, kept with its error for re-driving."""
         mine.update(status=FAILED, last_error=error[:2000])
 
+    def release(self, pks, claimed_at: datetime) -> int:
+        """Hand back claimed rows this worker will not get to (its batch ran long):
+        pending and due at once, the claim's attempt not counted."""
+        return self.model.objects.filter(
+            pk__in=list(pks), status=self.working, claimed_at=claimed_at
+        ).update(status=PENDING, next_attempt_at=timezone.now(), attempts=F("attempts") - 1)
+
     def has_attempts_left(self, attempts: int) -> bool:
         limit = self.max_attempts()
         return limit is None or attempts < limit

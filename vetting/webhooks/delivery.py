@@ -74,14 +74,37 @@ def _post(url: str, body: bytes, headers: dict, started: float) -> tuple[int, st
 
 
 def webhook_deliver(*, delivery_id) -> str:
-    """POST one pending delivery. Returns ``delivered``, ``retry``, ``failed`` or
-    ``skipped``. Side effects: a WebhookAttempt row; the delivery's status; on
-    failure the endpoint's failing_since, and past a day of failures the endpoint
-    is disabled (owners emailed); on a retry, a delayed task."""
-    claimed_at, claimed = DELIVERIES.claim([delivery_id])
+    """POST one pending delivery (a batch of one); returns its outcome (see below)."""
+    outcomes = webhooks_deliver(ids=[delivery_id])
+    return next(iter(outcomes.values()), "skipped")
+
+
+def webhooks_deliver(*, ids) -> dict:
+    """POST the deliveries of ``ids`` still pending and due, one after another over
+    this process's kept connections. Returns ``{id: outcome}``: ``delivered``,
+    ``retry``, ``failed``, or ``released`` (handed back undone: the batch ran past
+    half its time limit). Side effects per delivery: a WebhookAttempt row; its
+    status; on failure the endpoint's failing_since, and past a day of failures the
+    endpoint is disabled (owners emailed); on a retry, a delayed task."""
+    claimed_at, claimed = DELIVERIES.claim(ids)
     if not claimed:
-        return "skipped"
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+        return {}
+    deliveries = WebhookDelivery.objects.select_related("endpoint").in_bulk(claimed)
+    started, outcomes = time.monotonic(), {}
+    for pk in sorted(deliveries):
+        if time.monotonic() - started > TIME_LIMIT / 2:
+            rest = [p for p in sorted(deliveries) if p not in outcomes]
+            DELIVERIES.release(rest, claimed_at)
+            from .services import dispatch
+
+            dispatch(rest)
+            outcomes |= dict.fromkeys(rest, "released")
+            break
+        outcomes[pk] = _deliver(deliveries[pk], claimed_at)
+    return outcomes
+
+
+def _deliver(delivery, claimed_at) -> str:
     mine = DELIVERIES.mine(delivery.pk, claimed_at)
     body, headers = request_for(delivery)
     started = time.monotonic()
@@ -101,7 +124,9 @@ def webhook_deliver(*, delivery_id) -> str:
     ok = _log_attempt(delivery, claimed_at, started, status, text, error)
     if ok:
         mine.update(status=Status.DELIVERED, delivered_at=timezone.now(), last_error="")
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failing_since=None)
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failing_since__isnull=False).update(
+            failing_since=None
+        )
         return "delivered"
     return _after_failure(delivery, mine, error or f"HTTP {status}: {text[:200]}")
 

@@ -8,6 +8,7 @@ when the change committed. Delivery is in ``delivery.py``.
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,12 +98,15 @@ def webhook_model_event(model, event_type: str, event) -> None:
 
 
 def dispatch(ids) -> None:
-    """Queue delivery tasks; on a broker error leave the rest to the sweeper."""
-    from .tasks import deliver_webhook
+    """Queue delivery tasks of up to WEBHOOK_BATCH_SIZE deliveries each; on a broker
+    error leave the rest to the sweeper."""
+    from .tasks import deliver_webhooks
 
-    for pk in ids:
+    ids = [str(pk) for pk in ids]
+    size = max(settings.WEBHOOK_BATCH_SIZE, 1)
+    for start in range(0, len(ids), size):
         try:
-            deliver_webhook.delay(str(pk))
+            deliver_webhooks.delay(ids[start : start + size])
         except Exception:  # kombu raises several types for "broker unreachable"
             log.warning("broker unreachable; webhook deliveries left to the sweeper", exc_info=True)
             return

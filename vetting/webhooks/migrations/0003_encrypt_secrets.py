@@ -9,10 +9,10 @@ import vetting.webhooks.models
 
 
 def encrypt_plain_secrets(apps, schema_editor):
-    fernet = vetting.encryption.fernet()
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT id, secret FROM webhooks_webhookendpoint")
         rows = cursor.fetchall()
+        fernet = vetting.encryption.fernet() if rows else None  # no key needed for none
         for pk, stored in rows:
             try:
                 fernet.decrypt(stored.encode())
@@ -25,10 +25,11 @@ def encrypt_plain_secrets(apps, schema_editor):
 
 
 def decrypt_secrets(apps, schema_editor):
-    fernet = vetting.encryption.fernet()
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT id, secret FROM webhooks_webhookendpoint")
-        for pk, stored in cursor.fetchall():
+        rows = cursor.fetchall()
+        fernet = vetting.encryption.fernet() if rows else None
+        for pk, stored in rows:
             plain = fernet.decrypt(stored.encode()).decode()
             cursor.execute(
                 "UPDATE webhooks_webhookendpoint SET secret = %s WHERE id = %s", [plain, pk]
