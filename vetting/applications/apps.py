@@ -7,4 +7,4 @@ class Config(AppConfig):
     verbose_name = "Applications"
 
     def ready(self):
-        from . import jobs  # noqa: F401 - registers this app's outbox jobs
+        from . import digests, jobs  # noqa: F401 - register this app's outbox jobs

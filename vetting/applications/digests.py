@@ -12,9 +12,20 @@ from django.utils import timezone
 from vetting.accounts.roles import users_with_role
 from vetting.console.deadlines import deadline_cutoff
 from vetting.notifications.services import notification_enqueue
+from vetting.outbox.registry import job
 
 from .models import REVIEW_STATE, Application
 from .notify import STEP_ROLE
+
+DEADLINE_DIGEST = "applications.review_deadline_digest"
+
+
+@job(DEADLINE_DIGEST, beat_entry="review-deadline-digest", time_limit=600)
+def deadline_digest() -> int:
+    """The daily outbox job: one email per reviewer listing the applications past the
+    review deadline at their step (queued by beat; by the consistency sweep if beat
+    missed a day)."""
+    return review_deadline_digest_enqueue()
 
 
 def overdue_by_step(now) -> dict[str, list]:

@@ -2,11 +2,12 @@
 
 from celery import shared_task
 
-from . import digests
+from vetting.outbox.services import periodic_enqueue
+
+from .digests import DEADLINE_DIGEST
 
 
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
-def send_review_deadline_digest() -> int:
-    """Daily: one email per reviewer listing applications past the review deadline
-    at their step. Side effects: outbox rows (deduplicated per reviewer and day)."""
-    return digests.review_deadline_digest_enqueue()
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
+def send_review_deadline_digest() -> None:
+    """Daily: queue today's review-deadline digest job (``digests.deadline_digest``)."""
+    periodic_enqueue(DEADLINE_DIGEST)

@@ -10,11 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from vetting.notifications.services import notification_enqueue
+from vetting.outbox.registry import job
 
 from .models import Clearance, ClearanceState
 from .services import clearance_context
 
 REMINDER_DAYS = (1, 7, 30)
+EXPIRY_REMINDERS = "clearances.expiry_reminders"
+
+
+@job(EXPIRY_REMINDERS, beat_entry="clearances-expiry-reminders", time_limit=600)
+def expiry_reminders() -> int:
+    """The daily outbox job: remind organizations of clearances expiring in 30, 7
+    and 1 days (queued by beat; by the consistency sweep if beat missed a day)."""
+    return expiry_reminders_enqueue()
 
 
 def expiry_reminders_enqueue(*, now=None) -> int:

@@ -25,9 +25,10 @@ def expire_due_clearances() -> int:
 
 
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
-def send_expiry_reminders() -> int:
-    """Daily: remind organizations of clearances expiring in 30, 7 and 1 days.
-    Side effects: outbox rows (deduplicated per clearance and reminder)."""
-    from .reminders import expiry_reminders_enqueue
+def send_expiry_reminders() -> None:
+    """Daily: queue today's expiry-reminder job (``reminders.expiry_reminders``)."""
+    from vetting.outbox.services import periodic_enqueue
 
-    return expiry_reminders_enqueue()
+    from .reminders import EXPIRY_REMINDERS
+
+    periodic_enqueue(EXPIRY_REMINDERS)

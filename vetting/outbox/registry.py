@@ -22,11 +22,16 @@ class Handler:
 
 JOBS: dict[str, Handler] = {}
 CHECKS: dict[str, Callable[[], int]] = {}
+# kind -> the CELERY_BEAT_SCHEDULE entry (a crontab) that queues it daily: the
+# consistency sweep queues a run beat missed (the broker was down at its time).
+PERIODIC: dict[str, str] = {}
 
 
-def job(kind: str, **options):
+def job(kind: str, *, beat_entry: str | None = None, **options):
     def register(run):
         JOBS[kind] = Handler(kind=kind, run=run, **options)
+        if beat_entry:
+            PERIODIC[kind] = beat_entry
         return run
 
     return register

@@ -150,6 +150,31 @@ def _jobs_stuck() -> int:
     return result["recovered"] + result["due"]
 
 
+def periodic_enqueue(kind: str) -> None:
+    """What beat's task for a periodic job does: queue today's run (once a day)."""
+    with transaction.atomic():
+        job_enqueue(kind, key=timezone.now().strftime("%Y-%m-%d"))
+
+
+@registry.consistency_check("outbox.periodic_runs_missed")
+def _periodic_missed() -> int:
+    """Periodic jobs whose scheduled time passed since their last run without a new
+    one (beat could not reach the broker then): queue the run now."""
+    missed = 0
+    for kind, entry in sorted(registry.PERIODIC.items()):
+        schedule = settings.CELERY_BEAT_SCHEDULE[entry]["schedule"]
+        last = (
+            Job.objects.filter(kind=kind)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None and schedule.is_due(last).is_due:
+            periodic_enqueue(kind)
+            missed += 1
+    return missed
+
+
 @transaction.atomic
 def job_redrive(*, actor, job_id: int) -> Job:
     """Give a dead-lettered job its attempts back and queue it (an officer, from the
