@@ -85,16 +85,6 @@ def broker(smtp):
 
 
 @pytest.fixture
-def smtp():
-    from tests.notifications.support import Sink
-
-    sink = Sink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
-
-
-@pytest.fixture
 def worker(broker, smtp):
     started = []
 

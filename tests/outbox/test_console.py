@@ -104,3 +104,26 @@ def test_the_sweep_finds_the_newest_list_not_re_screened(cast, settings):
     assert consistency_sweep().found["screening.list_not_rescreened"] == 1
     Job.objects.filter(dedupe_key=f"screening.rescreen_cleared:{version.pk}").update(status="done")
     assert consistency_sweep().found["screening.list_not_rescreened"] == 0
+
+
+def test_a_pattern_lookup_in_the_query_string_is_a_400_not_a_500(cast):
+    response = verified_client(cast.officer).get("/admin/outbox/job/?kind__regex=(")
+    assert response.status_code == 400
+
+
+def test_the_email_list_withholds_sign_in_links(cast):
+    from vetting.notifications.models import Notification
+
+    row = Notification.objects.create(
+        recipient_email="new.official@agency.gov",
+        template_key="staff_enrollment",
+        context={"name": "Pat", "url": "https://vetting.test/admin/enroll/SECRET-TOKEN/"},
+        dedupe_key="enroll-1",
+    )
+    page = verified_client(cast.auditor).get(f"/admin/notifications/notification/{row.pk}/change/")
+    assert page.status_code == 200
+    assert "SECRET-TOKEN" not in page.content.decode()
+    assert "link withheld" in page.content.decode()
+    # Officers do not see emails at all.
+    officer = verified_client(cast.officer).get("/admin/notifications/notification/")
+    assert officer.status_code == 403

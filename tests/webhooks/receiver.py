@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import http.server
 import json
+import socket
 import threading
 import time
 
@@ -31,6 +32,7 @@ class Receiver:
         self.redirect_to: str | None = None  # answer 302 to this URL
         self.body_bytes = 0  # answer with this many bytes of body
         self.trickle = False  # answer one byte every 0.3 s, for a minute
+        self.truncate = False  # promise 1,000 bytes, send 10 and hang up
         self.cut_off = False
         self.port = free_port()
         receiver = self
@@ -49,6 +51,13 @@ class Receiver:
                     self.end_headers()
                     return
                 self.send_response(status if verified else 400)
+                if receiver.truncate:
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    self.wfile.write(b"0123456789")
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 if receiver.body_bytes or receiver.trickle:
                     self.send_header("Content-Length", str(receiver.body_bytes or 200))
                 self.end_headers()

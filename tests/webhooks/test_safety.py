@@ -36,7 +36,11 @@ NOT_PUBLIC = {
     "reserved": "240.0.0.1",
     "unspecified": "0.0.0.0",  # noqa: S104 - the address under test, not a bind
     "documentation": "192.0.2.10",
+    "NAT64": "[64:ff9b::a00:5]",
+    "6to4": "[2002:a00:5::1]",
 }
+# Refused when saved; at send time Linux does not route these to the IPv4 address.
+SAVE_ONLY = {"IPv4-compatible IPv6": "[::7f00:1]"}
 
 
 @pytest.fixture(autouse=True)
@@ -54,9 +58,9 @@ def deliver_to(url: str) -> WebhookAttempt:
     return WebhookAttempt.objects.get(delivery=delivery)
 
 
-@pytest.mark.parametrize("kind", list(NOT_PUBLIC))
+@pytest.mark.parametrize("kind", [*NOT_PUBLIC, *SAVE_ONLY])
 def test_a_url_naming_a_non_public_address_is_refused_when_saved(kind):
-    problem = url_problem(f"https://{NOT_PUBLIC[kind]}/hook")
+    problem = url_problem(f"https://{({**NOT_PUBLIC, **SAVE_ONLY})[kind]}/hook")
     assert problem and "not a public address" in problem, kind
 
 
@@ -153,6 +157,17 @@ def test_an_answer_trickling_past_the_time_limit_is_cut_off(settings):
     assert attempt.succeeded is False
     assert "longer than 1.5 s" in attempt.error
     assert attempt.duration_ms < 4000
+
+
+def test_an_answer_cut_off_mid_body_is_a_failed_attempt_not_a_crash(settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    with Receiver(SECRET) as receiver:
+        receiver.truncate = True
+        attempt = deliver_to(receiver.url)
+    assert attempt.succeeded is False and attempt.error
+    delivery = attempt.delivery
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and delivery.last_error  # retried later
 
 
 def test_the_admin_form_names_the_url_problem_and_keeps_what_was_typed(settings):

@@ -39,6 +39,11 @@ class ScaleAdmin:
     list_per_page = 50
 
 
+# Lookups whose value the database compiles as a pattern: a malformed one ("(") made
+# the changelist fail with a database error instead of a 400.
+UNSAFE_LOOKUPS = {"regex", "iregex"}
+
+
 class StrictLookups:
     """Rules every ModelAdmin on the console keeps: no deleting the project's records,
     and ``?field__lookup=`` query strings only on what the list's own filters offer.
@@ -90,6 +95,8 @@ class StrictLookups:
     def lookup_allowed(self, lookup, value, request=None):
         if lookup in getattr(self, "allowed_lookups", ()):
             return True
+        if lookup.split(LOOKUP_SEP)[-1] in UNSAFE_LOOKUPS:
+            return False  # a pattern the database compiles: a bad one was a 500
         if lookup.split(LOOKUP_SEP)[0] not in self._filter_roots(request):
             return False
         return super().lookup_allowed(lookup, value, request)

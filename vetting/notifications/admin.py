@@ -25,7 +25,11 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["status", "template_key"]
     search_fields = ["=recipient_email", "=dedupe_key"]
     ordering = ["-id"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The context as the email shows it, minus absolute links: those of password
+    # resets and staff enrollment carry a token that signs in whoever opens it.
+    readonly_fields = fields = [
+        "shown_context" if f.name == "context" else f.name for f in Notification._meta.fields
+    ]
     actions = ["resend_failed"]
 
     def has_resend_permission(self, request):
@@ -45,6 +49,15 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
             + (f"; {skipped} skipped because they had not failed." if skipped else "."),
             messages.SUCCESS if failed else messages.WARNING,
         )
+
+    @admin.display(description="context")
+    def shown_context(self, obj):
+        return {
+            key: "(link withheld: it carries a sign-in token)"
+            if isinstance(value, str) and value.startswith(("http://", "https://"))
+            else value
+            for key, value in (obj.context or {}).items()
+        }
 
     @admin.display(description="last error")
     def short_error(self, obj):

@@ -30,6 +30,7 @@ import logging
 import smtplib
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -92,21 +93,32 @@ def notifications_deliver(*, ids) -> dict:
     try:
         for pk in sorted(claimed):
             if time.monotonic() - started > budget:
-                rest = [p for p in sorted(claimed) if p not in outcomes]
-                EMAILS.release(rest, claimed_at)
-                dispatch_soon(rest)
-                outcomes |= dict.fromkeys(rest, "released")
+                _hand_back(claimed, outcomes, claimed_at)
                 break
             if connection is None:
                 connection = get_connection(fail_silently=False)
             outcomes[pk] = _send(rows[pk], EMAILS.mine(pk, claimed_at), connection, rendered)
             if outcomes[pk] == "retry" and not _still_open(connection):
                 connection = None  # the server hung up: the next message opens anew
+    except BaseException:  # the soft time limit, a bug: the rest goes back at once
+        _hand_back(claimed, outcomes, claimed_at)
+        raise
     finally:
         if connection is not None:
             with contextlib.suppress(Exception):  # every outcome is already recorded
                 connection.close()
     return outcomes
+
+
+def _hand_back(claimed, outcomes: dict, claimed_at) -> None:
+    """Release what this batch did not finish (also the message in flight, whose
+    server never said 250: sent again, at least once) and queue it anew."""
+    from .services import dispatch
+
+    rest = [pk for pk in sorted(claimed) if pk not in outcomes]
+    EMAILS.release(rest, claimed_at)
+    dispatch(rest)
+    outcomes |= dict.fromkeys(rest, "released")
 
 
 def _send(row, mine, connection, rendered) -> str:
@@ -119,6 +131,8 @@ def _send(row, mine, connection, rendered) -> str:
     try:
         connection.open()  # no-op while the connection is open
         message.send()
+    except SoftTimeLimitExceeded:
+        raise  # not the message's fault: the batch hands it back
     except Exception as exc:
         return _after_error(row, mine, exc)
     # Marked straight after the 250: the unknown-outcome window is this UPDATE only.
@@ -148,12 +162,6 @@ def _still_open(connection) -> bool:
         with contextlib.suppress(Exception):
             connection.close()
         return False
-
-
-def dispatch_soon(ids) -> None:
-    from .services import dispatch
-
-    dispatch(ids)
 
 
 def _after_error(row, mine, exc: BaseException) -> str:

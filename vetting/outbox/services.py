@@ -119,7 +119,18 @@ def _schedule(pk: int, delay: float) -> None:
 def jobs_sweep() -> dict:
     """Recover jobs a dead worker left running, dispatch those whose task was lost.
     Idempotent. Returns the counts."""
+    killed = 0
+    for kind, handler in registry.JOBS.items():  # a job that kills its worker each time
+        killed += (
+            JOBS.stale()
+            .filter(kind=kind, attempts__gte=handler.max_attempts)
+            .update(
+                status=Status.FAILED,
+                last_error="The worker stopped before it finished; no attempts left.",
+            )
+        )
     result = JOBS.sweep()
+    result["failed"] += killed
     for pk in Job.objects.filter(pk__in=result["due"], attempts__gte=1).values_list("pk"):
         log.info("job %s re-dispatched by the sweep", pk[0])
     dispatch(result["due"])

@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 import requests
+import urllib3
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -40,7 +41,10 @@ DELIVERIES = Queue(
     working=Status.SENDING,
     lease_seconds=lease_seconds,
     sweep_after_seconds=lambda: settings.OUTBOX_SWEEP_AFTER_SECONDS,
-    claimable=Q(endpoint__is_active=True),
+    # A subquery of the endpoint table, not a join: the claim stays one single-table
+    # conditional UPDATE (a join made PostgreSQL re-check only the outer row, so two
+    # workers could both claim one delivery).
+    claimable=Q(endpoint_id__in=WebhookEndpoint.objects.filter(is_active=True).values("pk")),
 )
 
 
@@ -91,17 +95,25 @@ def webhooks_deliver(*, ids) -> dict:
         return {}
     deliveries = WebhookDelivery.objects.select_related("endpoint").in_bulk(claimed)
     started, outcomes = time.monotonic(), {}
-    for pk in sorted(deliveries):
-        if time.monotonic() - started > TIME_LIMIT / 2:
-            rest = [p for p in sorted(deliveries) if p not in outcomes]
-            DELIVERIES.release(rest, claimed_at)
-            from .services import dispatch
-
-            dispatch(rest)
-            outcomes |= dict.fromkeys(rest, "released")
-            break
-        outcomes[pk] = _deliver(deliveries[pk], claimed_at)
+    try:
+        for pk in sorted(deliveries):
+            if time.monotonic() - started > TIME_LIMIT / 2:
+                _hand_back(deliveries, outcomes, claimed_at)
+                break
+            outcomes[pk] = _deliver(deliveries[pk], claimed_at)
+    except BaseException:  # the soft time limit, a bug: the rest goes back at once
+        _hand_back(deliveries, outcomes, claimed_at)
+        raise
     return outcomes
+
+
+def _hand_back(deliveries, outcomes: dict, claimed_at) -> None:
+    from .services import dispatch
+
+    rest = [pk for pk in sorted(deliveries) if pk not in outcomes]
+    DELIVERIES.release(rest, claimed_at)
+    dispatch(rest)
+    outcomes |= dict.fromkeys(rest, "released")
 
 
 def _deliver(delivery, claimed_at) -> str:
@@ -119,7 +131,9 @@ def _deliver(delivery, claimed_at) -> str:
         status, text = _post(delivery.endpoint.url, body, headers, started)
     except InvalidIPAddress as exc:
         error = f"Refused: the host resolves to {exc}, which is not a public address."
-    except requests.RequestException as exc:
+    # urllib3's own errors (read1 reads below requests) and socket errors too: a
+    # receiver's misbehaviour is a failed attempt, never an escaped exception.
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
     ok = _log_attempt(delivery, claimed_at, started, status, text, error)
     if ok:

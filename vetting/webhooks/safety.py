@@ -22,15 +22,20 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from requests_hardened import Config, Manager
-from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 
 __all__ = ["InvalidIPAddress", "url_problem", "session"]
+
+
+# The ranges requests-hardened refuses at send time beyond Python's own (NAT64, 6to4,
+# CG-NAT...), and IPv4-compatible IPv6 (::a.b.c.d, deprecated): refused when saved too.
+_BLOCKED = (*EXTRA_BLOCKED_NET_RANGES, ipaddress.ip_network("::/96"))
 
 
 def _public(ip) -> bool:
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not ip.is_multicast and not any(ip in net for net in _BLOCKED)
 
 
 def url_problem(url: str) -> str | None:
