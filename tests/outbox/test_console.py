@@ -117,13 +117,15 @@ def test_the_email_list_withholds_sign_in_links(cast):
     row = Notification.objects.create(
         recipient_email="new.official@agency.gov",
         template_key="staff_enrollment",
-        context={"name": "Pat", "url": "https://vetting.test/admin/enroll/SECRET-TOKEN/"},
+        context={
+            "name": "Pat",
+            "url_path": "/admin/enroll/SECRET-TOKEN/",
+            "url": "https://vetting.test/admin/enroll/SECRET-TOKEN/",
+        },
         dedupe_key="enroll-1",
     )
-    page = verified_client(cast.auditor).get(f"/admin/notifications/notification/{row.pk}/change/")
-    assert page.status_code == 200
-    assert "SECRET-TOKEN" not in page.content.decode()
-    assert "link withheld" in page.content.decode()
-    # Officers do not see emails at all.
-    officer = verified_client(cast.officer).get("/admin/notifications/notification/")
-    assert officer.status_code == 403
+    for reader in (cast.auditor, cast.officer):
+        page = verified_client(reader).get(f"/admin/notifications/notification/{row.pk}/change/")
+        assert page.status_code == 200
+        assert "SECRET-TOKEN" not in page.content.decode()
+        assert "link withheld" in page.content.decode() and "Pat" in page.content.decode()

@@ -9,6 +9,8 @@ from vetting.permissions import Action
 from .models import Notification
 from .services import notification_resend
 
+LINK_KEYS = {"url", "url_path"}
+
 
 @admin.register(Notification)
 class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
@@ -25,8 +27,9 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["status", "template_key"]
     search_fields = ["=recipient_email", "=dedupe_key"]
     ordering = ["-id"]
-    # The context as the email shows it, minus absolute links: those of password
-    # resets and staff enrollment carry a token that signs in whoever opens it.
+    # The context as the email shows it, minus its links: those of password resets,
+    # verification, invitations and staff enrollment carry a token that signs in
+    # (or enrolls) whoever opens it.
     readonly_fields = fields = [
         "shown_context" if f.name == "context" else f.name for f in Notification._meta.fields
     ]
@@ -53,9 +56,7 @@ class NotificationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     @admin.display(description="context")
     def shown_context(self, obj):
         return {
-            key: "(link withheld: it carries a sign-in token)"
-            if isinstance(value, str) and value.startswith(("http://", "https://"))
-            else value
+            key: "(link withheld: it may carry a sign-in token)" if key in LINK_KEYS else value
             for key, value in (obj.context or {}).items()
         }
 

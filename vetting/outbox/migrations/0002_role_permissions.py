@@ -1,6 +1,6 @@
-"""Clearance officers see background jobs and webhook deliveries in the console
-(and re-drive dead ones, checked again by the services); auditors see jobs and
-consistency reports. Not emails: their context holds sign-in and enrollment links."""
+"""Clearance officers see background jobs, emails and webhook deliveries in the
+console (and re-drive dead ones, checked again by the services); auditors see jobs
+and consistency reports. The email pages withhold links (notifications/admin.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -9,6 +9,7 @@ GRANTS = {
     "Clearance officer": [
         ("outbox", "view_job"),
         ("outbox", "view_consistencyreport"),
+        ("notifications", "view_notification"),
         ("webhooks", "view_webhookdelivery"),
         ("webhooks", "view_webhookattempt"),
     ],
