@@ -134,6 +134,9 @@ def test_the_embedded_default_needs_no_configuration(environ):
         "django.db.backends.sqlite3"
     )
     assert setting(environ, "settings.CELERY_BROKER_URL") == "filesystem://"
+    # ...through the transport whose writes are atomic (tests/test_broker.py).
+    transport = "type(__import__('vetting.celery').celery.app.connection_for_write().transport)"
+    assert setting(environ, f"{transport}.__module__") == "vetting.broker"
 
 
 def test_every_model_change_has_its_migration(environ):
