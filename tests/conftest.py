@@ -9,7 +9,9 @@ def pytest_collection_modifyitems(config, items):
 
     Tests marked ``postgres`` need PostgreSQL's row locks and triggers. On the
     embedded SQLite default they are deselected (not skipped); `.ci/run` runs the
-    suite on PostgreSQL too, where they run.
+    suite on PostgreSQL too, where they run. Tests marked ``embedded`` run the
+    one-command demo on its own embedded defaults, whatever the suite's database:
+    they run once, in the SQLite run, and are deselected on PostgreSQL.
 
     Every transactional test (live server, real worker, threads) gets serialized
     rollback: its flush would otherwise also wipe the rows that migrations load
@@ -25,11 +27,10 @@ def pytest_collection_modifyitems(config, items):
             kwargs.update(transaction=True, serialized_rollback=True)
             # Prepended: the closest marker wins, and a test may carry its own.
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-    if connection.vendor == "postgresql":
-        return
+    other = "embedded" if connection.vendor == "postgresql" else "postgres"
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("postgres") else keep).append(item)
+        (drop if item.get_closest_marker(other) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -13,8 +13,7 @@ directory is atomic, so a reader sees the whole message or nothing. A file that
 still does not decode (left by an older version, or a disk fault) is logged
 and set aside rather than stopping the consumer.
 
-Settings select it with ``CELERY_BROKER_TRANSPORT = "vetting.broker:Transport"``
-whenever the broker URL is ``filesystem://``.
+``vetting.celery`` makes it what ``filesystem://`` means.
 """
 
 from __future__ import annotations

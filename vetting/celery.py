@@ -6,6 +6,11 @@ import os
 from celery import Celery
 from celery.signals import beat_init, setup_logging
 from django_structlog.celery.steps import DjangoStructLogInitStep
+from kombu.transport import TRANSPORT_ALIASES
+
+# filesystem:// (the embedded default) is kombu's filesystem transport with atomic
+# writes (vetting.broker); the transport follows the URL, whatever sets it.
+TRANSPORT_ALIASES["filesystem"] = "vetting.broker:Transport"
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetting.settings")
 
@@ -14,6 +19,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Binds each task's request_id (sent by the web request that queued it) to its logs.
 app.steps["worker"].add(DjangoStructLogInitStep)
+# Writes the worker's heartbeat row (the console says when no worker is heard from).
+app.steps["worker"].add("vetting.outbox.heartbeat:Heartbeat")
 
 
 @setup_logging.connect

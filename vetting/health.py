@@ -4,7 +4,9 @@
 does not make a supervisor restart healthy web processes). ``/readyz``: this process
 can serve: the database answers and has every migration applied, the cache answers,
 the broker accepts a connection. A 503 names what failed, and nothing else (no
-hosts, no error text: the endpoint is unauthenticated).
+hosts, no error text: the endpoint is unauthenticated). ``workers`` says whether a
+Celery worker has written its heartbeat within WORKER_SILENT_AFTER_SECONDS; it is
+reported, never a 503: a web process with no worker still serves every page.
 """
 
 import time
@@ -63,4 +65,17 @@ def readyz(request):
         else:
             results[name] = f"ok ({(time.monotonic() - started) * 1000:.0f} ms)"
     status = 503 if failed else 200
-    return JsonResponse({"status": "failed" if failed else "ok", "checks": results}, status=status)
+    body = {"status": "failed" if failed else "ok", "checks": results, "workers": _workers()}
+    return JsonResponse(body, status=status)
+
+
+def _workers() -> str:
+    from vetting.outbox.heartbeat import workers_status
+
+    try:
+        status = workers_status()
+    except Exception:  # noqa: BLE001 - the database check above already says why
+        return "unknown"
+    if status["silent"]:
+        return "none heard from"
+    return f"{len(status['alive'])} running"

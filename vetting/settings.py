@@ -269,8 +269,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's filesystem transport with atomic writes (vetting.broker).
-    CELERY_BROKER_TRANSPORT = "vetting.broker:Transport"
     _queue_dir = VAR_DIR / "broker"
     _queue_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -280,6 +278,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "broker-control"),
         "polling_interval": 0.2,
     }
+    # No broadcast traffic through the directory: nothing here uses remote control
+    # (inspect/ping/revoke), and task events are off (the default).
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -356,6 +357,9 @@ OUTBOX_SWEEP_AFTER_SECONDS = float(env_str("OUTBOX_SWEEP_AFTER_SECONDS", "60"))
 # Work the consistency sweep calls stuck: an application still submitted, a list
 # version not re-screened, this long after the cause.
 OUTBOX_STUCK_AFTER_SECONDS = float(env_str("OUTBOX_STUCK_AFTER_SECONDS", "300"))
+# Each worker writes a heartbeat this often; none for the second figure = "no worker".
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_SILENT_AFTER_SECONDS = float(env_str("WORKER_SILENT_AFTER_SECONDS", "60"))
 WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_RETRY_WINDOW_SECONDS = float(env_str("WEBHOOK_RETRY_WINDOW_SECONDS", str(24 * 3600)))
 WEBHOOK_DISABLE_AFTER_SECONDS = float(env_str("WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))

@@ -128,6 +128,14 @@ def background_work(user):
     return {"queues": queues, "last_sweep": ConsistencyReport.objects.first()}
 
 
+def workers():
+    """Whether a Celery worker has been heard from (vetting.outbox.heartbeat): every
+    staff member is told when none is, since then no email or webhook leaves."""
+    from vetting.outbox.heartbeat import workers_status
+
+    return workers_status()
+
+
 def dashboard_context(user) -> dict:
     now = timezone.now()
     return {
@@ -140,5 +148,6 @@ def dashboard_context(user) -> dict:
             "expiry_window": EXPIRY_WINDOW_DAYS,
             "gated_models": gated_models(),
             "background": background_work(user),
+            "workers": workers(),
         },
     }

@@ -50,3 +50,19 @@ class ConsistencyReport(models.Model):
     @property
     def total(self) -> int:
         return sum(self.found.values())
+
+
+class WorkerHeartbeat(models.Model):
+    """A running Celery worker, as it last said (vetting.outbox.heartbeat): the console
+    and /readyz say when none has been heard from for WORKER_SILENT_AFTER_SECONDS."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return self.hostname

@@ -1,17 +1,18 @@
 """One command for a newcomer: migrate, seed the demo, then run the web server, a
-Celery worker and Celery beat side by side (honcho supervises them; Ctrl-C stops all).
+Celery worker and Celery beat side by side under vetting.demo.supervisor: one that
+exits is restarted (with back-off, logged once per restart); Ctrl-C stops all.
 
 The web server runs with DEBUG off, as production does, so a stale link shows the
 portal's 404 page, not Django's technical one (which lists every URL pattern);
 whitenoise serves the static files. ``--debug`` turns DEBUG on for development."""
 
 import os
-import shlex
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from honcho.manager import Manager
+
+from vetting.demo.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -28,16 +29,14 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=1)
         if not options["no_seed"]:
             call_command("seed_demo")
-        python = shlex.quote(sys.executable)
-        manager = Manager()
-        manager.add_process(
+        python = sys.executable
+        supervisor = Supervisor()
+        supervisor.add(
             "web",
-            f"{python} manage.py runserver {shlex.quote(options['addrport'])} --noreload",
+            [python, "manage.py", "runserver", options["addrport"], "--noreload"],
             env={**os.environ, "DEBUG": "true" if options["debug"] else "false"},
         )
-        manager.add_process(
-            "worker", f"{python} -m celery -A vetting worker --loglevel INFO --concurrency 2"
-        )
-        manager.add_process("beat", f"{python} -m celery -A vetting beat --loglevel INFO")
-        manager.loop()
-        sys.exit(manager.returncode)
+        celery = [python, "-m", "celery", "-A", "vetting"]
+        supervisor.add("worker", [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"])
+        supervisor.add("beat", [*celery, "beat", "--loglevel", "INFO"])
+        sys.exit(supervisor.run())
