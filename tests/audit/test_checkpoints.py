@@ -4,7 +4,6 @@ schedule, kept in a log outside the database; the signed export verifies offline
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tests.factories import Cast
+from tests.waiting import wait_for
 from vetting import audit_verifier as trail
 from vetting.audit import checkpoints
 from vetting.audit.export import export_lines
@@ -54,12 +54,10 @@ def test_a_clearance_change_is_checkpointed_by_the_worker_when_it_commits():
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         clearance_suspend(actor=cast.officer, clearance_id=clearance.pk, reason="Inquiry")
         head = AuditChainHead.objects.get()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            log = checkpoints.read_log()
-            if log and log[-1]["count"] == head.count:
-                break
-            time.sleep(0.2)
+        log = wait_for(
+            lambda: (log := checkpoints.read_log()) and log[-1]["count"] == head.count and log,
+            what="a checkpoint covering the suspension",
+        )
     assert log[-1]["last_hash"] == head.last_hash
     assert AuditEvent.objects.get(hash=head.last_hash).action == "clearance.suspended"
 

@@ -5,7 +5,6 @@ loopback (``inbox``), delivered by a real Celery worker (``worker``)."""
 import re
 import socket
 import threading
-import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -13,6 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect, sync_playwright
+
+from tests.waiting import wait_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # ignored by git
 CHROMIUM_ARGS = [
@@ -53,15 +54,15 @@ class Inbox:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    def wait_for(self, to: str, subject: str, timeout: float = 30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait_for(self, to: str, subject: str):
+        def arrived():
             with self.lock:
                 for message in self.messages:
                     if to in message["To"] and subject in message["Subject"]:
                         return message
-            time.sleep(0.2)
-        raise AssertionError(f"no email '{subject}' to {to} within {timeout}s")
+            return None
+
+        return wait_for(arrived, what=f"an email '{subject}' to {to}")
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from tests.waiting import wait_for  # noqa: F401 - where the background tests import it from
 from vetting.celery import app
 
 BASE_URL = "https://vetting.test"
@@ -25,16 +26,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class SinkHandler:

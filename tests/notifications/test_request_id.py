@@ -3,7 +3,6 @@ queued: the submission's audit event, the worker's log lines (JSON) for the task
 submission queued, and the audit events that task writes all carry it."""
 
 import json
-import time
 
 import pytest
 from django.test import Client
@@ -11,19 +10,11 @@ from django.utils import timezone
 
 from tests.console.conftest import verified_client
 from tests.factories import Cast
+from tests.waiting import wait_for
 from vetting.applications.models import Application, State
 from vetting.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_submission_and_the_review_it_starts_share_one_request_id(start_worker):
@@ -41,7 +32,10 @@ def test_a_submission_and_the_review_it_starts_share_one_request_id(start_worker
     request_id = submitted.request_id
     assert len(request_id) == 36  # a UUID made for this request
 
-    assert wait_for(lambda: Application.objects.get(pk=app.pk).state != State.SUBMITTED)
+    wait_for(
+        lambda: Application.objects.get(pk=app.pk).state != State.SUBMITTED,
+        what="the review started by the worker",
+    )
     by_task = AuditEvent.objects.filter(object_id=str(app.pk), id__gt=submitted.id)
     assert by_task.exists()
     assert set(by_task.values_list("request_id", flat=True)) == {request_id}

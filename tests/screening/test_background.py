@@ -1,6 +1,5 @@
 """Background behaviour through a real Celery worker (never eager mode)."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
 from tests.factories import Cast
+from tests.waiting import wait_for
 from vetting.applications import services
 from vetting.applications.models import Application, State
 from vetting.clearances.models import Clearance
@@ -31,23 +31,15 @@ def worker(transactional_db):
         yield
 
 
-def _wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_submission_screens_in_the_background_then_starts_export_control_review(worker):
     list_import(actor=None, data=(DATA / "csl.csv").read_bytes(), fmt="csl")
     cast = Cast()
     app = cast.draft()
     declare(cast, app, "Reza Mohamad Karimi")
     services.application_submit(actor=cast.applicant, application_id=app.pk)
-    assert _wait_for(
-        lambda: Application.objects.get(pk=app.pk).state == State.EXPORT_CONTROL_REVIEW
+    wait_for(
+        lambda: Application.objects.get(pk=app.pk).state == State.EXPORT_CONTROL_REVIEW,
+        what="the screened application in export-control review",
     )
     run = Application.objects.get(pk=app.pk).screening_runs.get()
     assert run.hits.filter(subject_name="Reza Mohamad Karimi", status="pending").exists()
@@ -63,7 +55,10 @@ def test_a_new_list_version_suspends_a_cleared_organization_that_now_matches(wor
     clearance = Clearance.objects.get(application=app)
     assert clearance.state == "active"
     list_import(actor=None, data=(DATA / "csl_v2.csv").read_bytes(), fmt="csl")
-    assert _wait_for(lambda: Clearance.objects.get(pk=clearance.pk).state == "suspended")
+    wait_for(
+        lambda: Clearance.objects.get(pk=clearance.pk).state == "suspended",
+        what="the clearance suspended by the re-screen",
+    )
     clearance.refresh_from_db()
     assert clearance.state_reason == "screening_hit" and clearance.state_changed_by is None
     assert Notification.objects.filter(
