@@ -3,8 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import (
+    ReadOnlyPasswordHashField,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html, format_html_join
 
 from vetting.console.admin_tools import AuditedAdmin, ScaleAdmin
 
@@ -35,6 +40,29 @@ class EmailUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary without its "Reset password" button, which
+    opens the password form (``user_change_password``: change permission only)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        summary = self.get_context(name, value, attrs)["summary"]
+        entries = format_html_join(
+            " ",
+            "<strong>{}</strong>{}",
+            (
+                (e["label"], format_html(": <bdi>{}</bdi>", e["value"]) if e.get("value") else "")
+                for e in summary
+            ),
+        )
+        return format_html("<div><p>{}</p></div>", entries)
+
+
+class ReaderUserForm(EmailUserChangeForm):
+    """The form of a user's page for a reader who may not change the user (an auditor)."""
+
+    password = ReadOnlyPasswordHashField(label="Password", widget=PasswordSummaryWidget)
 
 
 @admin.register(User)
@@ -83,6 +111,13 @@ class UserAdmin(AuditedAdmin, ScaleAdmin, BaseUserAdmin):
     ]
     filter_horizontal = ["groups"]
     actions = ["send_enrollment_link"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        """A reader who may not change this user is offered no link to its password
+        form, which would answer 403 (the page asks the same has_change_permission)."""
+        if obj is not None and not self.has_change_permission(request, obj):
+            kwargs["form"] = ReaderUserForm
+        return super().get_form(request, obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -21,12 +21,18 @@ _django_admin_url = helpers.AdminReadonlyField.get_admin_url
 
 def may_view(model, obj=None, site=None) -> bool:
     """May the reader of the page being rendered open ``model``'s admin (for ``obj``)?
-    For read-only display methods, which get no request either."""
+    For read-only display methods, which get no request either. The answer is the
+    target admin's own ``has_view_permission``, the check its pages make."""
     from django.contrib import admin
 
     request = current_request.get()
     target = (site or admin.site)._registry.get(model)
     return request is not None and target is not None and target.has_view_permission(request, obj)
+
+
+def reader():
+    """The user the page being rendered is for (None outside a console view)."""
+    return getattr(current_request.get(), "user", None)
 
 
 def _admin_url_if_allowed(self, remote_field, remote_obj):

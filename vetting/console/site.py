@@ -68,6 +68,17 @@ class ConsoleAdminSite(admin.AdminSite):
 
         return super().admin_view(update_wrapper(answering(view), view), cacheable)
 
+    def each_context(self, request):
+        """Django's "View site" link goes to the portal, whose pages first ask for a
+        verified email address (a staff account may have none): only offered to
+        those the portal lets in, not sent to "Check your email"."""
+        from vetting.portal.scoping import email_verified
+
+        context = super().each_context(request)
+        if not email_verified(request.user):
+            context["site_url"] = None
+        return context
+
     def autocomplete_view(self, request):
         from .admin_tools import ConsoleAutocomplete
 

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from vetting.console.related_links import reader
+from vetting.portal.scoping import may_download_evidence
+
 from .models import Evidence
 
 
@@ -23,6 +26,10 @@ class EvidenceAdmin(admin.ModelAdmin):
 
     @admin.display(description="file")
     def download(self, obj):
+        """A link only where the download view serves the file to the reader (a
+        superuser has no review role, so the evidence rule refuses them)."""
+        if not may_download_evidence(reader(), obj):
+            return "—"
         return format_html(
             '<a href="{}">Download</a>', reverse("portal:evidence_download", args=[obj.pk])
         )

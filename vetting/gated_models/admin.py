@@ -24,7 +24,7 @@ from vetting.errors import DomainError
 from vetting.permissions import Action
 
 from . import policy, services
-from .models import GatedModel, PolicyChange
+from .models import GatedModel, PolicyChange, PolicyVersion
 from .policy_admin import change_url  # also registers the policy change admins
 
 POLICY_READONLY = [
@@ -96,16 +96,21 @@ class GatedModelAdmin(AuditedAdmin, admin.ModelAdmin):
 
     @admin.display(description="pending policy changes")
     def pending_changes(self, obj):
+        """Each pending change, and the model's policy history, linked where the reader
+        may open them (each target admin asked on its own), as text otherwise."""
         pending = list(obj.policy_changes.filter(state=PolicyChange.State.PROPOSED))
-        if not may_view(PolicyChange):  # the reader would be refused the links
-            return ", ".join(f"#{c.pk}" for c in pending) or "none"
-        links = format_html_join(
-            ", ", '<a href="{}">#{}</a>', ((change_url(c), c.pk) for c in pending)
-        )
+        if may_view(PolicyChange):
+            changes = format_html_join(
+                ", ", '<a href="{}">#{}</a>', ((change_url(c), c.pk) for c in pending)
+            )
+        else:
+            changes = ", ".join(f"#{c.pk}" for c in pending)
+        if not may_view(PolicyVersion):
+            return changes or "none"
         history = reverse("admin:gated_models_policyversion_changelist")
         return format_html(
             '{} <a class="policy-history" href="{}?gated_model__id__exact={}">policy history</a>',
-            links or "none;",
+            changes or "none;",
             history,
             obj.pk,
         )

@@ -8,9 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from vetting.applications.models import Application
+from vetting.evidence.selectors import may_read
 from vetting.organizations.models import Membership, Organization
 
 SESSION_ORG = "portal_org_id"
+
+
+def email_verified(user) -> bool:
+    """What every signed-in portal page asks first (``verified_required``)."""
+    return user is not None and user.is_authenticated and user.email_verified_at is not None
 
 
 def verified_required(view):
@@ -19,11 +25,20 @@ def verified_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.user.email_verified_at is None:
+        if not email_verified(request.user):
             return redirect("verify_pending")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def may_download_evidence(user, evidence) -> bool:
+    """Whether portal:evidence_download serves ``evidence`` to ``user``: its two checks,
+    a verified email address (``verified_required``) and the evidence rule
+    (evidence.selectors.evidence_for_reader). The console links a file only then: a
+    reviewer whose email is not verified was sent to "Check your email" instead, and a
+    superuser (no review role) got a 404."""
+    return email_verified(user) and may_read(user, evidence)
 
 
 def memberships(user):
