@@ -114,6 +114,7 @@ def background_work(user):
     those who may see the jobs (officers, auditors, operators)."""
     if not user.has_perm("outbox.view_job"):
         return None
+    from vetting.console.related_links import may_view
     from vetting.notifications.delivery import EMAILS
     from vetting.outbox.models import ConsistencyReport
     from vetting.outbox.services import JOBS
@@ -122,7 +123,7 @@ def background_work(user):
     queues = []
     for queue in (EMAILS, DELIVERIES, JOBS):
         meta = queue.model._meta
-        readable = user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+        readable = may_view(queue.model)  # the linked list's own check
         url = f"admin:{meta.app_label}_{meta.model_name}_changelist" if readable else None
         queues.append({"name": queue.name, "changelist": url, **queue.counts()})
     return {"queues": queues, "last_sweep": ConsistencyReport.objects.first()}
