@@ -66,6 +66,7 @@ def test_the_emailed_link_sets_the_password_and_the_first_factor_and_opens_the_c
     enrollment_send(actor=None, user=official)
     official.refresh_from_db()
     assert not official.has_usable_password()  # no way in with a password alone
+    assert official.email_verified_at is None
     path = _emailed_path(official)
     client = Client()
     response, device = _enroll(client, path)
@@ -77,6 +78,7 @@ def test_the_emailed_link_sets_the_password_and_the_first_factor_and_opens_the_c
     assert client.get("/admin/").status_code == 200  # signed in and verified
     official.refresh_from_db()
     assert official.check_password(NEW_PASSWORD)
+    assert official.email_verified_at is not None  # the link reached the address
     device.refresh_from_db()
     assert device.confirmed
     actions = set(AuditEvent.objects.values_list("action", flat=True))

@@ -104,14 +104,20 @@ def enrollment_complete(*, token: str, password_hash: str, device):
     """Set the password (``password_hash``, chosen and checked on the link's page),
     confirm the first factor and issue backup codes, once. ``device`` is the passkey
     just registered, or the unconfirmed TOTP device whose code the caller checked. Returns (user,
-    backup codes to show once). Side effects: audit events (enrolled, the factor's
+    backup codes to show once). The email address is verified by then (the link reached
+it), so the portal pages staff open from the console (evidence downloads) serve them.
+Side effects: audit events (enrolled, the factor's
     user.mfa_enrolled, the codes), the link is used up."""
     enrollment = open_enrollment(token, lock=True)
     user = enrollment.user
     if device.user_id != user.pk:
         raise InvalidState("This device does not belong to the account being enrolled.")
     user.password = password_hash
-    user.save(update_fields=["password"])
+    fields = ["password"]
+    if user.email_verified_at is None:  # the link was emailed to it: the address works
+        user.email_verified_at = timezone.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
