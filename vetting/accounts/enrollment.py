@@ -103,10 +103,10 @@ def open_enrollment(token: str, *, lock: bool = False) -> Enrollment:
 def enrollment_complete(*, token: str, password_hash: str, device):
     """Set the password (``password_hash``, chosen and checked on the link's page),
     confirm the first factor and issue backup codes, once. ``device`` is the passkey
-    just registered, or the unconfirmed TOTP device whose code the caller checked. Returns (user,
-    backup codes to show once). The email address is verified by then (the link reached
-it), so the portal pages staff open from the console (evidence downloads) serve them.
-Side effects: audit events (enrolled, the factor's
+    just registered, or the unconfirmed TOTP device whose code the caller checked.
+    Returns (user, backup codes to show once). The email address is verified by then
+    (the link reached it), so the portal pages staff open from the console (evidence
+    downloads) serve them. Side effects: audit events (enrolled, the factor's
     user.mfa_enrolled, the codes), the link is used up."""
     enrollment = open_enrollment(token, lock=True)
     user = enrollment.user
