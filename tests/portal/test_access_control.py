@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from tests.factories import complete_draft, make_model, make_org, make_user
+from tests.factories import Cast, complete_draft, make_model, make_org, make_user
 from vetting.organizations.services import member_invite
 from vetting.portal import urls as portal_urls
 
@@ -23,7 +23,8 @@ UNSCOPED = {
 
 @pytest.fixture
 def foreign(db):
-    """Another organization with a draft, a person, evidence and a member."""
+    """Another organization with a draft, a person, evidence and a member, and a
+    third one with a clearance."""
     owner = make_user(email_verified_at=timezone.now())
     org = make_org(admin=owner)
     app = complete_draft(applicant=owner, org=org, model=make_model())
@@ -36,6 +37,8 @@ def foreign(db):
         "person_id": app.personnel.get().pk,
         "evidence_id": app.evidence.get().pk,
         "key": "organization",
+        # Another organization's clearance (Cast makes its own organization).
+        "clearance_id": Cast().walk_to("approved").clearance.pk,
     }
 
 

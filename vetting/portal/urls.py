@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_apply, views_org, views_status
+from . import views_apply, views_clearance, views_org, views_status
 
 app_name = "portal"
 
@@ -54,5 +54,11 @@ urlpatterns = [
     path("applications/<int:pk>/respond/", views_status.respond, name="respond"),
     path("applications/<int:pk>/withdraw/", views_status.withdraw, name="withdraw"),
     path("clearances/", views_status.clearances, name="clearances"),
+    path("clearances/<int:clearance_id>/", views_clearance.clearance_detail, name="clearance"),
+    path(
+        "clearances/<int:clearance_id>/printable/",
+        views_clearance.clearance_printable,
+        name="clearance_printable",
+    ),
     path("evidence/<int:evidence_id>/", views_status.evidence_download, name="evidence_download"),
 ]

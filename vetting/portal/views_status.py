@@ -66,6 +66,7 @@ def application_detail(request, pk):
             "respond_form": RespondForm() if open_request else None,
             "evidence": application.evidence.all(),
             "can_withdraw": not application.is_terminal,
+            "clearance": Clearance.objects.filter(application=application).first(),
         },
     )
 
