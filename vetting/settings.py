@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vetting.accounts.context_processors.site",
+                "vetting.notifications.context_processors.inbox",
             ],
         },
     },

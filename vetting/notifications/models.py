@@ -32,12 +32,17 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # When the row may next be tried; the sweeper re-dispatches pending rows past it.
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When the recipient opened it in the portal's inbox (vetting.notifications.inbox);
+    # delivery never touches it.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
+            # The inbox and its unread count: one person's rows, unread first.
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
         ]
 
     def __str__(self) -> str:
