@@ -72,7 +72,7 @@ def test_the_page_shows_state_model_dates_conditions_and_reminders(member, clear
     assert f"until {expires:%-d %b %Y}" in html
     assert "Usage is logged.<br>No resale." in html
     # The reminder emails of vetting.clearances.reminders, 30, 7 and 1 days before.
-    assert "30, 7, 1 days before the expiry" in html
+    assert "30, 7 and 1 days before the expiry" in html
     for days in (30, 7, 1):
         assert (
             f"{timezone.localtime(clearance.expires_at - timedelta(days=days)):%-d %b %Y}" in html

@@ -27,6 +27,11 @@ def clearance_or_404(user, clearance_id) -> Clearance:
     )
 
 
+def _and(words: list[str]) -> str:
+    """ "30, 7 and 1"."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def _context(clearance) -> dict:
     now = timezone.now()
     state, when = clearance_standing(clearance, now)
@@ -48,7 +53,7 @@ def _context(clearance) -> dict:
         ]
         if state == ClearanceState.ACTIVE
         else [],
-        "reminder_days": sorted(REMINDER_DAYS, reverse=True),
+        "reminder_days": _and([str(days) for days in sorted(REMINDER_DAYS, reverse=True)]),
         "check_path": check_path,
         "check_example": (
             f'curl -H "Authorization: Bearer $VETTING_API_KEY" "{settings.BASE_URL}{check_path}"'
