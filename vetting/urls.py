@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from vetting import health
+from vetting.portal import views_landing
 
 admin.site.site_header = "Vetting — review console"
 admin.site.site_title = "Vetting"
@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("vetting.screening.urls")),  # /apply/organizations/<id>/domain/
     path("apply/", include("vetting.portal.urls")),
     path("accounts/", include("vetting.portal.account_urls")),
-    path("", RedirectView.as_view(url="/apply/", permanent=False)),
+    # The public landing page: who may apply, what to prepare, how long review takes.
+    path("", views_landing.landing, name="landing"),
 ]
