@@ -16,6 +16,8 @@ from vetting.organizations.models import Membership, Organization, Sector
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
+# A sector pass without a verified DNS proof needs a rationale (review.application_pass_step).
+DOMAIN_CONFIRMED = "Domain ownership confirmed with the registrar by phone."
 
 
 def make_user(email=None, *, role: Role | None = None, **extra) -> User:
@@ -143,7 +145,11 @@ class Cast:
                 no_conflict=True, actor=self.export, application_id=app.pk, step="export_control"
             ),
             "pass_sector": lambda: review.application_pass_step(
-                no_conflict=True, actor=self.sector, application_id=app.pk, step="sector"
+                no_conflict=True,
+                actor=self.sector,
+                application_id=app.pk,
+                step="sector",
+                rationale=DOMAIN_CONFIRMED,
             ),
             "approve": lambda: review.application_approve(
                 no_conflict=True, actor=self.government, application_id=app.pk

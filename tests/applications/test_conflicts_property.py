@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import complete_draft, make_model, make_org, make_user
+from tests.factories import DOMAIN_CONFIRMED, complete_draft, make_model, make_org, make_user
 from vetting.accounts.roles import Role
 from vetting.applications import review, services
 from vetting.applications.models import STEP_OF_STATE, Application, ReviewDecision
@@ -26,7 +26,9 @@ from vetting.organizations.models import Membership
 REVIEWERS = 4
 STEP_SERVICE = {
     "export_control": lambda **kw: review.application_pass_step(step="export_control", **kw),
-    "sector": lambda **kw: review.application_pass_step(step="sector", **kw),
+    "sector": lambda **kw: review.application_pass_step(
+        step="sector", **{"rationale": DOMAIN_CONFIRMED, **kw}
+    ),
     "government": review.application_approve,
 }
 person = st.integers(min_value=0, max_value=REVIEWERS - 1)

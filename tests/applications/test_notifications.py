@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import DOMAIN_CONFIRMED, make_user
 from tests.gated_models.support import restore_now
 from vetting.accounts.roles import Role
 from vetting.applications import review, services
@@ -71,7 +71,11 @@ def test_passing_a_step_tells_the_applicant_and_the_next_reviewers(
 
     written = _written_by(
         lambda: review.application_pass_step(
-            no_conflict=True, actor=getattr(cast, who), application_id=app.pk, step=step
+            no_conflict=True,
+            actor=getattr(cast, who),
+            application_id=app.pk,
+            step=step,
+            rationale=DOMAIN_CONFIRMED,
         )
     )
 
@@ -244,7 +248,11 @@ def test_no_notification_carries_citizenship_data(cast, people):
         no_conflict=True, actor=cast.export, application_id=app.pk, step="export_control"
     )
     review.application_pass_step(
-        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+        no_conflict=True,
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        rationale=DOMAIN_CONFIRMED,
     )
     review.application_approve(no_conflict=True, actor=cast.government, application_id=app.pk)
     clearance = app.__class__.objects.get(pk=app.pk).clearance

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from tests.factories import make_user
+from tests.factories import DOMAIN_CONFIRMED, make_user
 from vetting.accounts.roles import Role
 from vetting.applications import review, services
 from vetting.applications.models import InformationRequest, ReviewDecision, State
@@ -32,7 +32,11 @@ def _pass_ec(actor, app):
 
 def _pass_sector(actor, app):
     review.application_pass_step(
-        no_conflict=True, actor=actor, application_id=app.pk, step="sector"
+        no_conflict=True,
+        actor=actor,
+        application_id=app.pk,
+        step="sector",
+        rationale=DOMAIN_CONFIRMED,
     )
 
 

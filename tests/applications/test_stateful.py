@@ -175,7 +175,7 @@ class ReviewMachine(RuleBasedStateMachine):
             )
         elif outcome == "pass":
             review.application_pass_step(
-                no_conflict=True, actor=actor, application_id=pk, step=step
+                no_conflict=True, actor=actor, application_id=pk, step=step, rationale=REASON
             )
         else:
             review.application_reject(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import Cast, make_model
+from tests.factories import DOMAIN_CONFIRMED, Cast, make_model
 from vetting.applications import review, services
 from vetting.applications.models import Application, ReviewDecision, State
 from vetting.audit.models import AuditEvent
@@ -86,7 +86,11 @@ def test_a_model_requiring_only_sector_verification_is_approved_on_passing_it(db
     app = submitted(cast)
 
     review.application_pass_step(
-        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+        no_conflict=True,
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        rationale=DOMAIN_CONFIRMED,
     )
 
     app.refresh_from_db()

@@ -6,6 +6,7 @@ other state it is refused with a domain error and nothing changes.
 
 import pytest
 
+from tests.factories import DOMAIN_CONFIRMED
 from vetting.applications import review, services
 from vetting.applications.models import OPEN_STATES, Application, State
 from vetting.errors import InvalidState
@@ -24,7 +25,11 @@ def _start_review(cast, app):
 def _pass(step, who):
     def call(cast, app):
         review.application_pass_step(
-            no_conflict=True, actor=getattr(cast, who), application_id=app.pk, step=step
+            no_conflict=True,
+            actor=getattr(cast, who),
+            application_id=app.pk,
+            step=step,
+            rationale=DOMAIN_CONFIRMED,
         )
 
     return call

@@ -358,6 +358,7 @@ def _form_data(model, **overrides):
         "requires_government": "on",
         "admitted_sectors": [s.pk for s in model.admitted_sectors.all()],
         "cap": str(model.cap),
+        "max_seats": str(model.max_seats),
         "clearance_validity_days": str(model.clearance_validity_days),
         "default_conditions": model.default_conditions,
         "export_classification": model.export_classification,

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import Cast, make_model, make_user
+from tests.factories import DOMAIN_CONFIRMED, Cast, make_model, make_user
 from vetting.accounts.roles import Role
 from vetting.applications import review
 from vetting.applications.models import Application, State
@@ -41,7 +41,11 @@ def test_a_step_added_while_in_flight_applies_to_the_steps_still_ahead():
 
     apply(cast, cast.model, requires_government=True)
     review.application_pass_step(
-        actor=cast.sector, application_id=app.pk, step="sector", no_conflict=True
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        no_conflict=True,
+        rationale=DOMAIN_CONFIRMED,
     )
 
     app = Application.objects.get(pk=app.pk)
@@ -56,7 +60,11 @@ def test_a_step_dropped_while_in_flight_is_skipped_as_a_recorded_decision(cast):
 
     apply(cast, cast.model, requires_government=False)
     review.application_pass_step(
-        actor=cast.sector, application_id=app.pk, step="sector", no_conflict=True
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        no_conflict=True,
+        rationale=DOMAIN_CONFIRMED,
     )
 
     app = Application.objects.get(pk=app.pk)
@@ -75,7 +83,11 @@ def test_a_proposal_not_yet_approved_changes_nothing_for_applications_in_flight(
         requires_government=False,
     )
     review.application_pass_step(
-        actor=cast.sector, application_id=app.pk, step="sector", no_conflict=True
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        no_conflict=True,
+        rationale=DOMAIN_CONFIRMED,
     )
     assert Application.objects.get(pk=app.pk).state == State.GOVERNMENT_REVIEW
 

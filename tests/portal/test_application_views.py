@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -96,7 +98,8 @@ def test_a_foreign_person_without_authorization_details_is_refused_keeping_the_f
     errors = response.context["form"].errors
     assert "export_authorization_number" in errors and "export_authorization_expires" in errors
     html = response.content.decode()
-    assert 'value="Alex Analyst"' in html and '<option value="FR" selected>' in html
+    assert 'value="Alex Analyst"' in html
+    assert re.search(r'name="citizenships" value="FR" id="id_citizenships_\d+" checked>', html)
     assert not draft.personnel.exists()
 
 
@@ -173,8 +176,14 @@ def test_a_draft_is_deleted_only_after_confirmation(signed_in, draft):
 def test_a_submitted_application_can_no_longer_be_edited(signed_in, applicant, org, model):
     app = complete_draft(applicant=applicant, org=org, model=model)
     services.application_submit(actor=applicant, application_id=app.pk)
-    assert signed_in.get(step(app, "use")).status_code == 404
-    assert signed_in.get(reverse("portal:resume", args=[app.pk])).status_code == 404
+    status_page = reverse("portal:application", args=[app.pk])
+    for url in (step(app, "use"), step(app, "review"), reverse("portal:resume", args=[app.pk])):
+        response = signed_in.get(url)
+        assert response.status_code == 302 and response.url == status_page
+    response = signed_in.post(step(app, "use"), {"use_case": "changed"}, follow=True)
+    assert "can no longer be changed" in response.content.decode()
+    app.refresh_from_db()
+    assert app.use_case != "changed"
 
 
 def test_the_progress_bar_marks_only_finished_steps_complete(signed_in, draft):

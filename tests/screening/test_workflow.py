@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.factories import DOMAIN_CONFIRMED
 from vetting.applications import review, services
 from vetting.applications.models import Application, State
 from vetting.audit.models import AuditEvent
@@ -170,7 +171,11 @@ def _approved_with_person(cast, name):
         )
     _pass_ec(cast, app)
     review.application_pass_step(
-        no_conflict=True, actor=cast.sector, application_id=app.pk, step="sector"
+        no_conflict=True,
+        actor=cast.sector,
+        application_id=app.pk,
+        step="sector",
+        rationale=DOMAIN_CONFIRMED,
     )
     review.application_approve(no_conflict=True, actor=cast.government, application_id=app.pk)
     return Clearance.objects.get(application=app)

@@ -7,6 +7,18 @@ there.
 from .models import Application
 
 
+def seats_problem(application: Application) -> str | None:
+    """The one rule on seats: no more than the model grants one organization."""
+    model = application.gated_model
+    seats = application.requested_seats
+    if seats and seats > model.max_seats:
+        return (
+            f"{model.name} grants at most {model.max_seats:,} seats to one organization; "
+            f"you asked for {seats:,}."
+        )
+    return None
+
+
 def missing_items(application: Application) -> list[tuple[str, str]]:
     missing: list[tuple[str, str]] = []
     model = application.gated_model
@@ -34,6 +46,8 @@ def missing_items(application: Application) -> list[tuple[str, str]]:
         missing.append(("use", "List the systems in scope."))
     if not application.requested_seats:
         missing.append(("use", "Say how many seats you need."))
+    elif seats_problem(application):
+        missing.append(("use", seats_problem(application)))
     if not (application.attested_by_name.strip() and application.attested_by_title.strip()):
         missing.append(("attestation", "An officer must attest, with name and title."))
     if not application.tcp_acknowledged:

@@ -21,8 +21,8 @@ class PersonnelDeclaration(models.Model):
         FOREIGN_PERSON = "foreign_person", "Foreign person"
 
     class ExportAuthorization(models.TextChoices):
-        BIS_LICENSE = "bis_license", "BIS licence"
-        LICENSE_EXCEPTION = "license_exception", "Licence exception"
+        BIS_LICENSE = "bis_license", "Export license from the Commerce Department (BIS)"
+        LICENSE_EXCEPTION = "license_exception", "License exception under the EAR (15 CFR 740)"
         DDTC_AUTHORIZATION = "ddtc_authorization", "DDTC authorization (ITAR)"
         NONE = "none", "None"
 
@@ -83,7 +83,7 @@ class PersonnelDeclaration(models.Model):
             elif self.export_authorization_type != self.ExportAuthorization.NONE:
                 if not self.export_authorization_number:
                     errors["export_authorization_number"] = (
-                        "Give the number of the licence or authorization."
+                        "Give the number of the license or authorization."
                     )
                 if not self.export_authorization_expires:
                     errors["export_authorization_expires"] = (

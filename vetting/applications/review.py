@@ -106,6 +106,23 @@ def _require_no_export_control_blockers(application) -> None:
         raise InvalidState("The export-control step cannot pass yet: " + "; ".join(blockers))
 
 
+UNVERIFIED_DOMAIN = (
+    "{domain} is not verified by its DNS record. Say in the rationale how you "
+    "confirmed that the organization controls it, or ask the applicant to verify it."
+)
+
+
+def _require_domain_proof_or_rationale(application, rationale: str) -> None:
+    """The sector step passes on a verified web domain (the DNS proof the applicant
+    publishes), or on a rationale saying how the reviewer confirmed it another way."""
+    from vetting.screening.domains import domain_status
+
+    verified, _ = domain_status(application.organization)
+    if not verified and not rationale.strip():
+        message = UNVERIFIED_DOMAIN.format(domain=application.organization.domain)
+        raise ValidationError({"rationale": message}, code="domain_unverified")
+
+
 @transaction.atomic
 def application_pass_step(
     *, actor, application_id: int, step: str, rationale: str = "", no_conflict: bool = False
@@ -121,6 +138,8 @@ def application_pass_step(
     )
     if ReviewStep(step) == ReviewStep.EXPORT_CONTROL:
         _require_no_export_control_blockers(application)
+    if ReviewStep(step) == ReviewStep.SECTOR:
+        _require_domain_proof_or_rationale(application, rationale)
     before = application.state
     decision = _decide(
         application, actor=actor, step=step, outcome=Outcome.PASSED, rationale=rationale

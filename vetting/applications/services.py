@@ -17,7 +17,7 @@ from vetting.gated_models.models import GatedModel
 from vetting.permissions import Action
 
 from . import notify
-from .completeness import missing_items
+from .completeness import missing_items, seats_problem
 from .models import Application, PersonnelDeclaration, State
 from .progress import advance_to_first_step
 
@@ -84,6 +84,8 @@ def application_update_draft(*, actor, application_id: int, **fields) -> Applica
     if "attested_by_name" in fields or "attested_by_title" in fields:
         changed += ["attested_by", "attested_at"]
     application.full_clean(exclude=["organization", "gated_model", "created_by"])
+    if "requested_seats" in fields and seats_problem(application):
+        raise ValidationError({"requested_seats": seats_problem(application)})
     application.save(update_fields=[*changed, "updated_at"])
     audit_record(
         actor=actor,

@@ -7,6 +7,7 @@ from vetting.audit.models import AuditEvent
 from vetting.evidence.selectors import may_read
 from vetting.permissions import Action
 from vetting.portal.scoping import may_download_evidence
+from vetting.screening.checks import sector_checklist
 from vetting.screening.models import ScreeningHit
 
 from .related_links import may_view
@@ -73,6 +74,7 @@ def case_file(user, application) -> dict:
         "evidence_note": evidence_note,
         "screening_runs": _screening(application),
         "screening_hits_url": _screening_hits_url(application),
+        "checklist": sector_checklist(application),
         "audit_events": list(audit),
         "clearance": getattr(application, "clearance", None)
         if application.state == "approved"

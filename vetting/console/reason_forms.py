@@ -84,6 +84,9 @@ class PolicyChangeForm(forms.Form):
         "admitted sector.",
     )
     cap = forms.IntegerField(label="Cap on active clearances", min_value=1, max_value=2_147_483_647)
+    max_seats = forms.IntegerField(
+        label="Most seats for one organization", min_value=1, max_value=2_147_483_647
+    )
     clearance_validity_days = forms.IntegerField(
         label="Clearance validity (days)", min_value=1, max_value=2_147_483_647
     )

@@ -35,6 +35,7 @@ POLICY_READONLY = [
     "admitted_sectors",
     "restored_sectors_list",
     "cap",
+    "max_seats",
     "clearance_validity_days",
     "default_conditions",
     "export_classification",

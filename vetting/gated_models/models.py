@@ -26,6 +26,7 @@ POLICY_LABELS = {
     "admitted_sectors": "Admitted sectors",
     "restored_sectors": "Restored sectors (tiered restoration)",
     "cap": "Cap on active clearances",
+    "max_seats": "Most seats for one organization",
     "clearance_validity_days": "Clearance validity (days)",
     "default_conditions": "Default conditions",
     "export_classification": "Export classification",
@@ -50,6 +51,11 @@ class GatedModel(models.Model):
     )
     cap = models.PositiveIntegerField(
         help_text="Most active clearances allowed at once.", default=100
+    )
+    max_seats = models.PositiveIntegerField(
+        "most seats for one organization",
+        default=100,
+        help_text="The most seats one organization may request and be granted.",
     )
     requires_export_control = models.BooleanField(default=True)
     requires_sector = models.BooleanField(default=True)

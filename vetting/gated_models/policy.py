@@ -50,7 +50,7 @@ from .models import POLICY_FIELDS, POLICY_LABELS, SECTOR_FIELDS, GatedModel, Pol
 
 Status = GatedModel.AccessStatus
 STEP_FIELDS = ("requires_export_control", "requires_sector", "requires_government")
-NUMBER_FIELDS = ("cap", "clearance_validity_days")
+NUMBER_FIELDS = ("cap", "max_seats", "clearance_validity_days")
 TEXT_FIELDS = ("default_conditions", "export_classification")
 # Sanity bounds beyond the model's own: a clearance valid for longer than ten years
 # is not a policy anyone means, and a date that far out overflows at issuance.
@@ -177,6 +177,8 @@ def _check(after: dict, changes: dict, errors: dict) -> None:
             errors.setdefault(field, []).append(message)
     if not 1 <= after["cap"] <= MAX_CAP:
         errors.setdefault("cap", []).append("The cap must be at least 1.")
+    if not 1 <= after["max_seats"] <= MAX_CAP:
+        errors.setdefault("max_seats", []).append("Allow at least 1 seat.")
     if not 1 <= after["clearance_validity_days"] <= MAX_VALIDITY_DAYS:
         errors.setdefault("clearance_validity_days", []).append(
             f"Clearances must be valid for at least 1 and at most {MAX_VALIDITY_DAYS} days."

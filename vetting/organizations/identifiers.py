@@ -38,6 +38,45 @@ def domain_key(domain: str) -> str:
     return (domain or "").strip().lower().rstrip(".")
 
 
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalize_domain(value: str) -> str:
+    """The domain an applicant means when they type a web address: scheme, user,
+    port, path, query and a leading ``www.`` dropped, lower case, no final dot,
+    international names in their ASCII (IDNA) form. What cannot be read as a
+    host is returned as typed, for validate_domain to refuse."""
+    text = (value or "").strip()
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text, flags=re.IGNORECASE)
+    host = re.split(r"[/?#]", host, maxsplit=1)[0]
+    host = host.rsplit("@", 1)[-1]
+    host = re.sub(r":\d*$", "", host)
+    host = domain_key(host)
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return text
+    if host.startswith("www.") and host.count(".") >= 2:
+        host = host[4:]
+    return host
+
+
+def validate_domain(value: str) -> None:
+    host = normalize_domain(value)
+    labels = host.split(".")
+    if (
+        len(host) > 253
+        or len(labels) < 2
+        or not all(_LABEL.match(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        raise ValidationError(
+            "Enter a domain such as example.com: the part of your staff's email "
+            "addresses after the @.",
+            code="invalid_domain",
+        )
+
+
 def normalize_uei(value: str) -> str:
     return value.strip().upper()
 

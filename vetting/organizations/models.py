@@ -65,7 +65,8 @@ class Organization(models.Model):
     domain = models.CharField(
         "web domain",
         max_length=253,
-        help_text="The domain your staff's email addresses use.",
+        validators=[identifiers.validate_domain],
+        help_text="The domain your staff's email addresses use, e.g. example.com.",
     )
     country = CountryField(default="US")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -111,7 +112,7 @@ class Organization(models.Model):
         self.uei = identifiers.normalize_uei(self.uei)
         self.ein = identifiers.normalize_ein(self.ein) if self.ein else ""
         self.cage = identifiers.normalize_cage(self.cage)
-        self.domain = identifiers.domain_key(self.domain)
+        self.domain = identifiers.normalize_domain(self.domain)
 
 
 class Membership(models.Model):

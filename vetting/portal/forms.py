@@ -38,22 +38,28 @@ class UswdsMixin:
     """USWDS classes on widgets; error messages are linked to fields in the templates."""
 
     bound_field_class = LinkedErrorsBoundField
+    # By kind of widget, subclasses included (django-countries' select is a Select).
+    WIDGET_CLASSES = (
+        (forms.CheckboxInput, "usa-checkbox__input"),
+        (forms.CheckboxSelectMultiple, ""),
+        (forms.Select, "usa-select"),  # SelectMultiple too
+        (forms.Textarea, "usa-textarea"),
+        (forms.FileInput, "usa-file-input"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = {
-                forms.CheckboxInput: "usa-checkbox__input",
-                forms.Select: "usa-select",
-                forms.SelectMultiple: "usa-select",
-                forms.Textarea: "usa-textarea",
-                forms.ClearableFileInput: "usa-file-input",
-                forms.FileInput: "usa-file-input",
-                forms.CheckboxSelectMultiple: "",
-            }.get(type(widget), "usa-input")
+            css = next(
+                (css for kind, css in self.WIDGET_CLASSES if isinstance(widget, kind)),
+                "usa-input",
+            )
             if css:
                 widget.attrs.setdefault("class", css)
+            # A browser silently cuts what is typed or pasted at maxlength; the
+            # server's length check names the field and the count instead.
+            widget.attrs.pop("maxlength", None)
 
 
 class SignUpForm(UswdsMixin, forms.Form):
@@ -153,6 +159,11 @@ class SectorStepForm(UswdsMixin, forms.ModelForm):
         admitted = self.instance.gated_model.admitted_sectors.all()
         self.fields["sector"].queryset = admitted
         self.fields["sector"].help_text = f"{self.instance.gated_model.name} admits these sectors."
+        if self.instance.sector_id is None:
+            # The organization's own sector, where the model admits one of them.
+            served = admitted.filter(organizations=self.instance.organization_id).first()
+            if served is not None:
+                self.initial["sector"] = served.pk
 
 
 class EvidenceForm(UswdsMixin, forms.Form):
@@ -172,11 +183,15 @@ class EvidenceForm(UswdsMixin, forms.Form):
 class PersonForm(UswdsMixin, forms.ModelForm):
     citizenships = forms.MultipleChoiceField(
         choices=list(countries),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Every country of citizenship, current and former. "
-        "Hold Ctrl (Cmd on a Mac) to choose several.",
+        "Type to narrow the list; tick each one.",
     )
     permanent_residency_countries = forms.MultipleChoiceField(
-        choices=list(countries), required=False
+        choices=list(countries),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Countries where this person holds permanent residency, if any.",
     )
 
     class Meta:
@@ -213,6 +228,11 @@ class UseStepForm(UswdsMixin, forms.ModelForm):
             field.required = True
         self.fields["requested_seats"].validators.append(MinValueValidator(1))
         self.fields["requested_seats"].widget.attrs["min"] = 1
+        model = self.instance.gated_model
+        self.fields["requested_seats"].help_text = (
+            f"One seat per person or system that calls the model. {model.name} grants "
+            f"at most {model.max_seats:,} seats to one organization."
+        )
 
 
 class AttestationStepForm(UswdsMixin, forms.ModelForm):

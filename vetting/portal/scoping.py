@@ -2,10 +2,11 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
 
 from vetting.applications.models import Application
 from vetting.evidence.selectors import may_read
@@ -76,11 +77,45 @@ def application_or_404(user, application_id) -> Application:
     )
 
 
+class NotADraft(Exception):
+    """The application is the user's own but was submitted (or withdrawn): its draft
+    pages are gone, and ``draft_view`` sends the user to its status page."""
+
+    def __init__(self, application: Application):
+        super().__init__(application.number)
+        self.application = application
+
+
 def draft_or_404(user, application_id) -> Application:
+    """Another organization's application is a 404; the user's own that is no longer
+    a draft raises NotADraft."""
     application = application_or_404(user, application_id)
     if application.state != Application._meta.get_field("state").default:
-        raise Http404("Not a draft")
+        raise NotADraft(application)
     return application
+
+
+def draft_view(view):
+    """A draft's step pages: never kept by the browser (Back after Submit asks the
+    server again instead of showing a live Submit button from the cache), and a
+    submitted application's pages lead to its status page with a word why."""
+
+    @verified_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotADraft as exc:
+            application = exc.application
+            messages.info(
+                request,
+                f"{application.number} is {application.get_state_display().lower()} "
+                "and can no longer be changed; here is where it stands.",
+            )
+            return redirect("portal:application", pk=application.pk)
+
+    return wrapper
 
 
 def apply_errors(form, exc: ValidationError) -> None:

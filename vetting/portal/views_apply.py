@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from vetting import permissions
 from vetting.applications import services
 from vetting.applications.completeness import missing_items
 from vetting.errors import DomainError, Incomplete
 from vetting.evidence.services import evidence_remove, evidence_upload
+from vetting.permissions import Action
+from vetting.screening.domains import domain_status
 
 from .forms import (
     AttestationStepForm,
@@ -20,7 +23,7 @@ from .forms import (
     SectorStepForm,
     UseStepForm,
 )
-from .scoping import apply_errors, current_membership, draft_or_404, verified_required
+from .scoping import apply_errors, current_membership, draft_or_404, draft_view, verified_required
 
 STEPS = [
     ("organization", "Organization and sector"),
@@ -50,6 +53,8 @@ def next_step(key: str) -> str:
 
 
 def _context(application, key, **extra) -> dict:
+    if key == "organization":
+        extra["domain_verified"], extra["domain_detail"] = domain_status(application.organization)
     return {
         "application": application,
         "steps": STEPS,
@@ -85,14 +90,32 @@ def application_new(request):
     )
 
 
-@verified_required
+@draft_view
 def resume(request, pk):
     application = draft_or_404(request.user, pk)
     return redirect(step_url(application, resume_step(application)))
 
 
+def leaving(request) -> bool:
+    """'Save and leave; come back later' was pressed: keep what is typed, go to the
+    dashboard."""
+    return request.method == "POST" and "leave" in request.POST
+
+
+def _left(request, application):
+    messages.success(
+        request, f"{application.number} is saved as a draft; continue it from here any time."
+    )
+    return redirect("portal:dashboard")
+
+
 def _save_fields(request, application, form, key):
-    """Save a ModelForm step through application_update_draft; move on or show errors."""
+    """Save a ModelForm step through application_update_draft; move on or show errors.
+    Leaving saves what is there, complete or not (the review step lists what is
+    missing); what is malformed is still refused, with everything typed kept."""
+    if leaving(request):
+        for field in form.fields.values():
+            field.required = False
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update_draft(
@@ -103,6 +126,8 @@ def _save_fields(request, application, form, key):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            if leaving(request):
+                return _left(request, application)
             messages.success(request, f"“{dict(STEPS)[key]}” is saved.")
             return redirect(step_url(application, next_step(key)))
     return render(request, f"portal/steps/{key}.html", _context(application, key, form=form))
@@ -115,7 +140,7 @@ FIELD_STEPS = {
 }
 
 
-@verified_required
+@draft_view
 def step(request, pk, key):
     application = draft_or_404(request.user, pk)
     if key in FIELD_STEPS:
@@ -143,6 +168,9 @@ def step(request, pk, key):
                 missing=missing,
                 people=application.personnel.all(),
                 evidence=application.evidence.all(),
+                submit_refusal=permissions.refusal(
+                    request.user, Action.APPLICATION_SUBMIT, application
+                ),
             ),
         )
     raise Http404("No such step")
@@ -151,7 +179,7 @@ def step(request, pk, key):
 def _evidence_step(request, application):
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        go_on = "continue" in request.POST
+        go_on = "continue" in request.POST or leaving(request)
         if request.FILES.get("file") or not go_on:
             if form.is_valid():
                 try:
@@ -167,7 +195,11 @@ def _evidence_step(request, application):
                     form.add_error(None, exc.message)
                 else:
                     messages.success(request, f"{form.cleaned_data['file'].name} is uploaded.")
+                    if leaving(request):
+                        return _left(request, application)
                     return redirect(step_url(application, "personnel" if go_on else "evidence"))
+        elif leaving(request):
+            return _left(request, application)
         else:
             return redirect(step_url(application, "personnel"))
     return render(
@@ -177,7 +209,7 @@ def _evidence_step(request, application):
     )
 
 
-@verified_required
+@draft_view
 @require_POST
 def evidence_delete(request, pk, evidence_id):
     application = draft_or_404(request.user, pk)
@@ -187,7 +219,7 @@ def evidence_delete(request, pk, evidence_id):
     return redirect(step_url(application, "evidence"))
 
 
-@verified_required
+@draft_view
 def person(request, pk, person_id=None):
     application = draft_or_404(request.user, pk)
     instance = None
@@ -206,6 +238,8 @@ def person(request, pk, person_id=None):
             apply_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['legal_name']} is saved.")
+            if leaving(request):
+                return _left(request, application)
             return redirect(step_url(application, "personnel"))
     return render(
         request,
@@ -214,7 +248,7 @@ def person(request, pk, person_id=None):
     )
 
 
-@verified_required
+@draft_view
 def person_remove(request, pk, person_id):
     application = draft_or_404(request.user, pk)
     person_row = get_object_or_404(application.personnel, pk=person_id)
@@ -229,7 +263,7 @@ def person_remove(request, pk, person_id):
     )
 
 
-@verified_required
+@draft_view
 @require_POST
 def submit(request, pk):
     application = draft_or_404(request.user, pk)
@@ -245,7 +279,7 @@ def submit(request, pk):
     return redirect("portal:application", pk=application.pk)
 
 
-@verified_required
+@draft_view
 def delete_draft(request, pk):
     application = draft_or_404(request.user, pk)
     if request.method == "POST":

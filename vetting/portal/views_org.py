@@ -10,6 +10,7 @@ from vetting import throttle
 from vetting.errors import DomainError
 from vetting.organizations import services
 from vetting.organizations.models import Invitation, Membership
+from vetting.screening.domains import domain_status
 from vetting.throttle import throttled
 
 from .forms import InviteForm, OrganizationForm, RoleForm
@@ -50,11 +51,18 @@ def organization_edit(request, org_id):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "The organization profile is saved.")
-            return redirect("portal:members", org_id=org.pk)
+            return redirect("portal:organization_edit", org_id=org.pk)
+    verified, detail = domain_status(org)
     return render(
         request,
         "portal/organization_form.html",
-        {"form": form, "org": org, "membership": membership},
+        {
+            "form": form,
+            "org": org,
+            "membership": membership,
+            "domain_verified": verified,
+            "domain_detail": detail,
+        },
     )
 
 
