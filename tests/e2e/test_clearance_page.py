@@ -14,6 +14,7 @@ from tests.factories import Cast
 from vetting.accounts.models import User
 from vetting.applications.models import State
 from vetting.clearances.models import Clearance
+from vetting.notifications.models import Notification
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,7 +44,11 @@ def member_page(browser, site, user, viewport):
             for k, m in client.cookies.items()
         ]
     )
-    return context.new_page()
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
 
 
 def test_a_cleared_organization_reads_copies_downloads_and_prints(
@@ -68,6 +73,7 @@ def test_a_cleared_organization_reads_copies_downloads_and_prints(
         assert tag.evaluate(CONTRAST) >= 4.5
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.screenshot(path=SCREENSHOTS / f"clearance-{width}.png", full_page=True)
+        assert page.errors == []  # no script error, no Content-Security-Policy refusal
         page.context.close()
 
     page = member_page(browser, live_server.url, cast.applicant, WIDTHS[1280])
@@ -89,3 +95,16 @@ def test_a_cleared_organization_reads_copies_downloads_and_prints(
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     expect(page.locator(".certificate")).to_contain_text(clearance.serial)
     page.screenshot(path=SCREENSHOTS / "clearance-print.png", full_page=True)
+    assert page.errors == []
+
+    # The approval's email is in the inbox too; opening it marks it read.
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server.url}/apply/account/notifications/inbox/")
+    unread = Notification.objects.filter(recipient=cast.applicant, read_at=None).count()
+    assert unread >= 2  # received, steps passed, approved
+    expect(page.get_by_test_id("unread-count")).to_contain_text(f"{unread} unread")
+    page.get_by_role("button", name=f"approved: {cast.org.legal_name}").click()
+    expect(page.get_by_test_id("subject")).to_contain_text("is cleared for")
+    expect(page.get_by_test_id("body")).to_contain_text(clearance.serial)
+    page.get_by_role("link", name="Back to messages").click()
+    expect(page.get_by_test_id("unread-count")).to_contain_text(f"{unread - 1} unread")
