@@ -103,8 +103,10 @@ def test_a_cleared_organization_reads_copies_downloads_and_prints(
     unread = Notification.objects.filter(recipient=cast.applicant, read_at=None).count()
     assert unread >= 2  # received, steps passed, approved
     expect(page.get_by_test_id("unread-count")).to_contain_text(f"{unread} unread")
+    page.screenshot(path=SCREENSHOTS / "inbox-1280.png", full_page=True)
     page.get_by_role("button", name=f"approved: {cast.org.legal_name}").click()
     expect(page.get_by_test_id("subject")).to_contain_text("is cleared for")
     expect(page.get_by_test_id("body")).to_contain_text(clearance.serial)
+    page.screenshot(path=SCREENSHOTS / "message-1280.png", full_page=True)
     page.get_by_role("link", name="Back to messages").click()
     expect(page.get_by_test_id("unread-count")).to_contain_text(f"{unread - 1} unread")
