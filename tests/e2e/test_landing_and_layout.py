@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -130,7 +131,7 @@ def test_at_1280_px_the_header_navigation_is_on_one_line(browser, site):
     shot(page, "header-1280", full_page=False)
 
 
-def applicant_pages(cast, draft, submitted) -> list[str]:
+def applicant_pages(cast, draft, submitted, clearance) -> list[str]:
     org = cast.org.pk
     return [
         "/",
@@ -142,9 +143,11 @@ def applicant_pages(cast, draft, submitted) -> list[str]:
         f"/apply/applications/{draft.pk}/personnel/new/",
         f"/apply/applications/{submitted.pk}/",
         "/apply/clearances/",
+        reverse("portal:clearance", args=[clearance.pk]),
         "/accounts/security/",
         "/accounts/password/change/",
         "/apply/account/notifications/",
+        reverse("notifications:inbox"),
     ]
 
 
@@ -153,7 +156,7 @@ def test_at_390_px_no_applicant_page_scrolls_sideways(browser, site):
     cast.org.legal_name = "Tri-County" + "Power" * 38  # 200 characters, unbroken
     cast.org.save(update_fields=["legal_name"])
     submitted = cast.walk_to(State.EXPORT_CONTROL_REVIEW)
-    cast.walk_to(State.APPROVED)  # a clearance on the clearances page
+    clearance = cast.walk_to(State.APPROVED).clearance
     draft = cast.draft()
     services.personnel_save(
         actor=cast.applicant,
@@ -167,7 +170,7 @@ def test_at_390_px_no_applicant_page_scrolls_sideways(browser, site):
     )
     page = new_page(browser, site, viewport=PHONE, user=verified(cast.applicant))
     too_wide = []
-    for path in applicant_pages(cast, draft, submitted):
+    for path in applicant_pages(cast, draft, submitted, clearance):
         response = page.goto(f"{site}{path}")
         assert response.status == 200, f"{path}: {response.status}"
         expect_banner_and_identifier(page)
