@@ -71,6 +71,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def choose_country(page, label: str, country: str) -> None:
+    """A country select enhanced into a USWDS combo box: type, then pick the option."""
+    page.get_by_role("combobox", name=label, exact=True).fill(country[:6])
+    page.get_by_role("option", name=country, exact=True).click()
+
+
+def tick_country(page, legend: str, country: str) -> None:
+    """A long country checkbox list: narrow it with its filter, then tick the country
+    (USWDS styles the label, not the box)."""
+    page.get_by_label(f"Find a country for “{legend}”").fill(country[:6])
+    group = page.get_by_role("group", name=legend)
+    group.locator("label", has_text=re.compile(f"^{re.escape(country)}$")).click()
+
+
 def link_in(message) -> str:
     body = message.get_body(preferencelist=("plain",)).get_content()
     return re.search(r"https?://\S+", body).group(0)
