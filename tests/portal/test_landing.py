@@ -31,7 +31,7 @@ def test_it_answers_anonymous_visitors_with_what_the_service_is(client):
 
 
 def test_it_shows_each_open_models_sectors_and_person_rules(client):
-    make_model(name="Mythos 5", sectors=("energy", "water_wastewater"))
+    make_model(name="Mythos 5", sectors=("energy", "water_wastewater"), cap=80, max_seats=25)
     make_model(
         name="Lite 2",
         sectors=("financial_services",),
@@ -49,6 +49,7 @@ def test_it_shows_each_open_models_sectors_and_person_rules(client):
     lite, mythos = html.split('data-testid="open-model"')[1:]  # ordered by name
     assert "Lite 2" in lite and "Mythos 5" in mythos
     assert "DDTC authorization (ITAR)" in mythos and "foreign person" in mythos
+    assert "At most 80 organizations cleared at once, each with at most 25 seats" in mythos
     assert "not require the export-control check" in lite and "DDTC" not in lite
 
 
