@@ -102,7 +102,7 @@ def test_approval_tells_the_applicant_the_clearance_and_its_conditions(cast, peo
         5,
         "Usage is monitored.",
     )
-    assert context["url_path"] == "/apply/clearances/"
+    assert context["url_path"] == f"/apply/clearances/{clearance.pk}/"
 
 
 def test_a_request_for_information_tells_the_applicant_the_question(cast, people):

@@ -46,7 +46,7 @@ def test_an_officers_change_tells_the_organization_the_reason_meant_for_it(
     assert (context["serial"], context["reason"], context["url_path"]) == (
         clearance.serial,
         "Contact your account manager.",
-        "/apply/clearances/",
+        f"/apply/clearances/{clearance.pk}/",
     )
     assert "memo" not in str(context)
 

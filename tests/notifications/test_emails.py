@@ -75,9 +75,35 @@ def test_a_person_who_switched_progress_emails_off_still_gets_clearance_emails(c
     ]
     page = client.get("/apply/account/notifications/").content.decode()
     assert "Clearance revoked" in page  # listed as always sent
-    assert 'name="application_progress"' in page and "checked" in page
+    assert 'name="application_progress" id="id_application_progress">' in page  # unticked
 
 
 def test_the_preferences_page_sends_anonymous_visitors_to_sign_in(client, db):
     response = client.get("/apply/account/notifications/")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_applicants_are_offered_only_applicant_emails_and_reviewers_theirs(client):
+    from vetting.accounts.roles import Role
+
+    client.force_login(make_user())
+    page = client.get("/apply/account/notifications/").content.decode()
+    assert 'name="application_progress"' in page
+    assert 'name="review_queue"' not in page and 'name="review_digest"' not in page
+    assert "Clearance revoked" in page and "policy change waits" not in page
+    client.force_login(make_user(role=Role.SECTOR_REVIEWER))
+    page = client.get("/apply/account/notifications/").content.decode()
+    assert 'name="review_queue"' in page and 'name="application_progress"' not in page
+    assert "policy change waits" in page
+
+
+@pytest.mark.django_db
+def test_an_applicant_saving_choices_leaves_reviewer_switches_alone(client):
+    from vetting.notifications.models import EmailPreference
+
+    user = make_user()
+    client.force_login(user)
+    client.post("/apply/account/notifications/", {})
+    pref = EmailPreference.objects.get(user=user)
+    assert (pref.application_progress, pref.review_queue, pref.review_digest) == (False, True, True)

@@ -201,7 +201,7 @@ def _finish_approval(application, *, actor, before, decision) -> Application:
         conditions=clearance.conditions,
         expires_at=clearance.expires_at.isoformat(),
         seats=clearance.seats,
-        url_path="/apply/clearances/",
+        url_path=f"/apply/clearances/{clearance.pk}/",  # the clearance's own page
     )
     return application
 

@@ -50,7 +50,7 @@ def clearance_context(clearance: Clearance, **extra) -> dict:
         "gated_model": clearance.gated_model.name,
         "state": clearance.state,
         "expires_at": clearance.expires_at.isoformat(),
-        "url_path": "/apply/clearances/",
+        "url_path": f"/apply/clearances/{clearance.pk}/",  # portal:clearance
         **extra,
     }
 
