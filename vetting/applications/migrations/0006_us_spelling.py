@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0005_legal_name_visible_characters'),
+        ("applications", "0005_legal_name_visible_characters"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='personneldeclaration',
-            name='export_authorization_type',
-            field=models.CharField(blank=True, choices=[('bis_license', 'Export license from the Commerce Department (BIS)'), ('license_exception', 'License exception under the EAR (15 CFR 740)'), ('ddtc_authorization', 'DDTC authorization (ITAR)'), ('none', 'None')], help_text='Required for a foreign person.', max_length=30),
+            model_name="personneldeclaration",
+            name="export_authorization_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("bis_license", "Export license from the Commerce Department (BIS)"),
+                    ("license_exception", "License exception under the EAR (15 CFR 740)"),
+                    ("ddtc_authorization", "DDTC authorization (ITAR)"),
+                    ("none", "None"),
+                ],
+                help_text="Required for a foreign person.",
+                max_length=30,
+            ),
         ),
     ]
