@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import Cast, small_pdf
+from tests.factories import Cast, make_user, small_pdf
 from vetting.accounts.models import User
 from vetting.applications import review
 from vetting.applications.models import State
@@ -58,7 +58,12 @@ def test_a_question_is_shown_and_answered_with_text_and_a_file(client_of, cast):
     app.refresh_from_db()
     assert app.state == State.EXPORT_CONTROL_REVIEW
     assert app.evidence.filter(original_name="tcp.pdf", information_request__isnull=False).exists()
-    assert client_of.get(url).status_code == 404  # nothing left to answer
+    # Nothing left to answer: a stale page or a second send says so on the status page.
+    stale = client_of.post(url, {"response": "Sent twice."}, follow=True)
+    assert stale.redirect_chain[-1][0] == reverse("portal:application", args=[app.pk])
+    assert "no question is waiting for an answer" in stale.content.decode()
+    assert not app.information_requests.filter(response="Sent twice.").exists()
+    assert "no-store" in client_of.get(reverse("portal:withdraw", args=[app.pk]))["Cache-Control"]
 
 
 def test_a_bad_file_in_an_answer_leaves_the_question_open_and_the_text_typed(client_of, cast):
@@ -87,7 +92,10 @@ def test_withdrawing_asks_for_confirmation_first(client_of, cast):
     client_of.post(url, {"reason": "Budget cut"})
     app.refresh_from_db()
     assert app.state == State.WITHDRAWN
-    assert client_of.get(url).status_code == 404
+    again = client_of.post(url, {"reason": "Twice"}, follow=True)
+    assert "it is withdrawn and cannot be withdrawn" in again.content.decode()
+    client_of.force_login(make_user(email_verified_at=timezone.now()))
+    assert client_of.get(url).status_code == 404  # another organization's
 
 
 def test_the_clearances_page_shows_the_applicant_reason_not_the_internal_one(client_of, cast):

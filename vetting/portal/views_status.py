@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from vetting.applications import services
 from vetting.applications.models import State
@@ -71,12 +72,20 @@ def application_detail(request, pk):
     )
 
 
+def _where_it_stands(request, application, why: str):
+    """A stale page of the user's own application (answered, withdrawn, Back after
+    sending): its status page, saying why, rather than a 404."""
+    messages.info(request, f"{application.number}: {why} Here is where it stands.")
+    return redirect("portal:application", pk=application.pk)
+
+
 @verified_required
+@never_cache
 def respond(request, pk):
     application = application_or_404(request.user, pk)
     open_request = application.information_requests.filter(responded_at__isnull=True).last()
     if application.state != State.INFORMATION_REQUESTED or open_request is None:
-        raise Http404("No open question")
+        return _where_it_stands(request, application, "no question is waiting for an answer.")
     form = RespondForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,10 +128,12 @@ def _answer(user, application, open_request, data) -> None:
 
 
 @verified_required
+@never_cache
 def withdraw(request, pk):
     application = application_or_404(request.user, pk)
     if application.is_terminal:
-        raise Http404("Already closed")
+        state = application.get_state_display().lower()
+        return _where_it_stands(request, application, f"it is {state} and cannot be withdrawn.")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
