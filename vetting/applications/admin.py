@@ -21,6 +21,7 @@ from django.utils import timezone
 from vetting.applications import review
 from vetting.console.admin_tools import ReadOnlyAdmin, ScaleAdmin
 from vetting.console.application_detail import case_file, may_see_citizenship
+from vetting.console.case_page import case_page
 from vetting.console.deadlines import business_days_between
 from vetting.console.decisions import DECISIONS, DecisionForm, apply_decision, decision_panel
 from vetting.console.filters import AgeInStepFilter, WaitingAtStepFilter
@@ -155,12 +156,19 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The case page: the case file, the reader's place in their queue, and the
+        chosen decision's form (``?decision=``) beside it, posting to decide_view."""
         application = self.get_object(request, object_id)
         if application is not None:
+            panel = decision_panel(request.user, application)
+            case = case_file(request.user, application)
+            chosen = request.GET.get("decision")
             extra_context = {
                 **(extra_context or {}),
-                "panel": decision_panel(request.user, application),
-                **case_file(request.user, application),
+                "panel": panel,
+                **case,
+                **case_page(request.user, application, case, panel, chosen),
+                "title": f"Case {application.number}",
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -4,22 +4,17 @@ each panel is one aggregate or one LIMITed, index-ordered query."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from vetting.accounts.roles import Role, has_role
 from vetting.applications.conflicts import conflicted
 from vetting.applications.models import REVIEW_STATE, Application, ReviewDecision, State
 from vetting.clearances.models import Clearance, ClearanceState
-from vetting.gated_models.models import STEP_ORDER, GatedModel, ReviewStep
+from vetting.gated_models.models import GatedModel
 
 from .deadlines import deadline_cutoff
+from .queue import ORDER, reader_steps, waiting_for
 
-STEP_ROLE = {
-    ReviewStep.EXPORT_CONTROL: Role.EXPORT_CONTROL_REVIEWER,
-    ReviewStep.SECTOR: Role.SECTOR_REVIEWER,
-    ReviewStep.GOVERNMENT: Role.GOVERNMENT_OFFICIAL,
-}
 PANEL_ROWS = 10
 EXPIRY_WINDOW_DAYS = 30
 
@@ -60,22 +55,17 @@ def my_queue(user):
     """Applications waiting at a step this user may decide now: their role's step,
     none that the decision rules refuse them (vetting.applications.conflicts: their
     own organization's, one they touched or decided another step of, one they
-    recused themselves from)."""
+    recused themselves from). Each step's part is console.queue.step_queue."""
     condition = Q()
-    for step in STEP_ORDER:
-        if not has_role(user, STEP_ROLE[step]):
-            continue
-        decided_other = ReviewDecision.objects.filter(
-            application=OuterRef("pk"), reviewer=user
-        ).exclude(step=step)
-        condition |= Q(state=REVIEW_STATE[step]) & ~Q(Exists(decided_other))
+    for step in reader_steps(user):
+        condition |= waiting_for(user, step)
     if not condition:
         return None
     return list(
         Application.objects.filter(condition)
         .exclude(conflicted(user))
         .select_related("organization", "gated_model")
-        .order_by("state_changed_at", "id")[:PANEL_ROWS]
+        .order_by(*ORDER)[:PANEL_ROWS]
     )
 
 
