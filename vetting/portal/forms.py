@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.forms.boundfield import BoundField
 from django_countries import countries
 
+from vetting.accounts.second_step import TokenForm
 from vetting.applications.models import Application, PersonnelDeclaration
 from vetting.gated_models.models import GatedModel
 from vetting.organizations.models import Membership, Organization, Sector
@@ -270,6 +271,21 @@ class WithdrawForm(UswdsMixin, forms.Form):
         required=False,
         label="Why are you withdrawing? (optional)",
     )
+
+
+class CodeForm(UswdsMixin, TokenForm):
+    """The second-step code on the portal's pages: styled, and its error and hint linked
+    by the ids that portal/_field.html gives them (Django's own point at ids that the
+    template never renders)."""
+
+
+class AppSetupCodeForm(CodeForm):
+    """The code that confirms a new authenticator app. Not focused on load: the page
+    first explains the app and shows the QR code to scan."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].widget.attrs.pop("autofocus", None)
 
 
 class ResendVerificationForm(UswdsMixin, forms.Form):

@@ -27,8 +27,10 @@ from vetting.accounts.mfa import (
     qr_svg,
     session_verified,
 )
-from vetting.accounts.second_step import OWED, TokenForm, check_code, verified
+from vetting.accounts.second_step import OWED, check_code, verified
 from vetting.console.site import safe_next
+
+from .forms import AppSetupCodeForm, CodeForm
 
 KINDS = {"passkey": WebAuthnCredential, "app": TOTPDevice}
 MISMATCH = "That code does not match; enter the code your app shows now."
@@ -45,7 +47,7 @@ def two_step(request):
     """The second step of a sign-in by an account with a second factor."""
     if session_verified(request.user) or not request.session.get(OWED):
         return HttpResponseRedirect(_next(request))
-    form = TokenForm(request.POST or None)
+    form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = check_code(request, form)
@@ -67,7 +69,7 @@ def security(request):
     user = request.user
     if user.is_staff:  # a console account's keys change only in the console
         return redirect("admin:mfa_factors")
-    form = TokenForm(request.POST or None)
+    form = AppSetupCodeForm(request.POST or None)
     codes, status = None, 200
     if request.method == "POST":
         if not _may_change(user):
