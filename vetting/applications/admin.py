@@ -169,6 +169,8 @@ class ApplicationAdmin(ScaleAdmin, ReadOnlyAdmin, admin.ModelAdmin):
                 **case,
                 **case_page(request.user, application, case, panel, chosen),
                 "title": f"Case {application.number}",
+                "subtitle": f"{application.organization} → {application.gated_model}: "
+                f"{application.get_state_display().lower()}",
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
