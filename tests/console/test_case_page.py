@@ -379,3 +379,24 @@ def test_the_recuse_button_is_its_own_form(cast, console):
     )
     assert response.status_code == 302
     assert app.recusals.get().reason == "My cousin works there."
+
+
+def test_the_case_page_of_a_reviewer_uses_as_many_queries_whatever_their_queue(cast, console):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app = cast.walk_to(State.SECTOR_REVIEW)
+    cast.walk_to(State.SECTOR_REVIEW)  # a next one: the neighbours' query runs
+    client = console(cast.sector)
+    page_of(client, app)  # warm caches
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            page_of(client, app)
+        return len(ctx.captured_queries)
+
+    few = count()
+    for _ in range(3):
+        cast.walk_to(State.SECTOR_REVIEW)
+    assert "1 of 5 in your sector verification queue" in page_of(client, app)
+    assert count() == few

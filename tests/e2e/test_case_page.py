@@ -125,7 +125,10 @@ def test_a_sector_reviewer_reads_a_case_walks_the_queue_by_key_and_decides_inlin
     page.keyboard.press("n")
     arrive(page, case_url(url, second))
 
-    # Decide from the inline form: the browser wants the rationale (unverified domain).
+    # `d` goes to the decision form; decide there: the browser wants the rationale
+    # (the domain is not verified).
+    page.keyboard.press("d")
+    expect(page.locator("#id_rationale")).to_be_focused()
     page.check("#id_no_conflict")
     page.click("#decision-form input[type=submit]")
     assert page.evaluate("document.querySelector('#id_rationale').validity.valueMissing")

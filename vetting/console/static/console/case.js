@@ -26,7 +26,12 @@
   function toDecision() {
     var panel = document.getElementById("decision-panel");
     if (!panel) return;
-    var field = panel.querySelector("textarea, input:not([type=hidden]), button, a");
+    // The form's first field; without a form (not the reader's to decide), the panel.
+    var field = panel.querySelector("#decision-form textarea, #decision-form input:not([type=hidden])");
+    if (!field) {
+      panel.setAttribute("tabindex", "-1");
+      field = panel;
+    }
     panel.scrollIntoView({ block: "start" });
     if (field) field.focus();
   }
