@@ -192,6 +192,10 @@ def test_the_public_pages_meet_wcag_21_aa(browser, site):
     submit(page, "Save password")
     expect_errors(page)
     audit.check(page, "choose a new password: errors")
+    page.get_by_label("New password", exact=True).fill("grid-defender-2031!")
+    page.get_by_label("New password confirmation").fill("grid-defender-2031!")
+    submit(page, "Save password")
+    audit.check(page, "password reset: done")
     audit.visit(page, "/accounts/reset/MQ/not-a-token/", "link no longer valid")
     audit.visit(page, "/accounts/verify/not-a-token/", "verification failed", status=400)
     audit.visit(page, "/no/such/page/", "404", status=404)
@@ -360,6 +364,12 @@ def walk_the_account_pages(page, audit, cast) -> None:
     submit(page, "Change password")
     expect_errors(page)
     audit.check(page, "errors: filled, new password too short")
+    page.get_by_label("Old password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("grid-defender-2031!")
+    page.get_by_label("New password confirmation").fill("grid-defender-2031!")
+    submit(page, "Change password")
+    expect(page).to_have_url(f"{audit.site}/accounts/password/change/done/")
+    audit.check(page, "password changed")
 
 
 def walk_the_organization_pages(page, audit, cast) -> None:
