@@ -76,7 +76,7 @@ def inline_form(application, panel: dict, key: str | None, domain_verified: bool
     )
     if needs_rationale:
         form.fields["rationale"].widget.attrs.update(
-            {"required": True, "aria-describedby": "domain-rationale-note"}
+            {"required": True, "aria-describedby": "domain-rationale-note id_rationale_helptext"}
         )
     return decision, form
 
