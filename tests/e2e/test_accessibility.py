@@ -142,14 +142,7 @@ def expect_errors(page) -> None:
     expect(page.get_by_test_id("error-summary")).to_be_visible()
 
 
-def test_the_public_pages_meet_wcag_21_aa(browser, site):
-    audit = Audit(site)
-    member = make_user()
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(SLOW_MACHINE_MS)
-    page = context.new_page()
-    audit.visit(page, "/", "landing")
-
+def walk_sign_in_and_sign_up(page, audit, member) -> None:
     audit.visit(page, "/accounts/login/", "empty")
     submit(page, "Sign in")
     expect_errors(page)
@@ -178,6 +171,8 @@ def test_the_public_pages_meet_wcag_21_aa(browser, site):
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     audit.check(page, "signed up: check your email")
 
+
+def walk_the_password_reset(page, audit, member) -> None:
     audit.visit(page, "/accounts/password/reset/", "empty")
     submit(page, "Send the link")
     expect_errors(page)
@@ -187,7 +182,7 @@ def test_the_public_pages_meet_wcag_21_aa(browser, site):
     audit.check(page, "sent")
     uid = urlsafe_base64_encode(force_bytes(member.pk))
     token = default_token_generator.make_token(member)
-    page.goto(f"{site}/accounts/reset/{uid}/{token}/")  # redirects to the set-password form
+    page.goto(f"{audit.site}/accounts/reset/{uid}/{token}/")  # on to the set-password form
     audit.check(page, "choose a new password: empty")
     submit(page, "Save password")
     expect_errors(page)
@@ -197,9 +192,19 @@ def test_the_public_pages_meet_wcag_21_aa(browser, site):
     submit(page, "Save password")
     audit.check(page, "password reset: done")
     audit.visit(page, "/accounts/reset/MQ/not-a-token/", "link no longer valid")
+
+
+def test_the_public_pages_meet_wcag_21_aa(browser, site):
+    audit = Audit(site)
+    member = make_user()
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(SLOW_MACHINE_MS)
+    page = context.new_page()
+    audit.visit(page, "/", "landing")
+    walk_sign_in_and_sign_up(page, audit, member)
+    walk_the_password_reset(page, audit, member)
     audit.visit(page, "/accounts/verify/not-a-token/", "verification failed", status=400)
     audit.visit(page, "/no/such/page/", "404", status=404)
-
     audit.again_on_a_phone(page)
 
     unverified = signed_in_context(browser, site, make_user()).new_page()
