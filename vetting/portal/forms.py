@@ -185,8 +185,8 @@ class PersonForm(UswdsMixin, forms.ModelForm):
     citizenships = forms.MultipleChoiceField(
         choices=list(countries),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every country of citizenship, current and former. "
-        "Type to narrow the list; tick each one.",
+        help_text="Every country of citizenship, current and former: "
+        "type a country's name to find it, then tick it.",
     )
     permanent_residency_countries = forms.MultipleChoiceField(
         choices=list(countries),
